@@ -1,0 +1,87 @@
+#pragma once
+// What every command shares: the global flags (defined once, in main.cpp), the output streams and
+// the repository lookup.
+
+#include "error.hpp"
+#include "store/local_ledger.hpp"
+#include "store/repository.hpp"
+
+#include "json/value.hpp"
+#include <string>
+#include <string_view>
+
+namespace CLI {
+class App;
+}
+
+namespace chainctl {
+
+/// stdout was closed by the reader (`chainctl chain show | head -1`): stop quietly.
+struct StdoutClosed {};
+
+/// A usage error found after parsing (exit 2), e.g. two options that cannot go together.
+class UsageError : public chain::Error {
+public:
+    using chain::Error::Error;
+};
+
+/// Exit codes; documented in chainctl(1).
+enum ExitCode : int {
+    k_exit_ok = 0,
+    k_exit_failure = 1,
+    k_exit_usage = 2,
+    k_exit_cancelled = 130,
+    k_exit_stdout_closed = 141,
+};
+
+struct GlobalOptions {
+    std::string directory; // -C
+    bool json = false;
+    bool quiet = false;
+    bool verbose = false;
+    std::string color = "auto";
+};
+
+/// Buffered writes to a file descriptor that report a closed pipe and other failures.
+class Output {
+public:
+    explicit Output(int fd) : m_fd(fd) {}
+    ~Output();
+    void write(std::string_view text);
+    void line(std::string_view text = {});
+    void flush();
+    bool is_terminal() const;
+
+private:
+    int m_fd;
+    std::string m_buffer;
+};
+
+class Context {
+public:
+    GlobalOptions options;
+    int exit_code = k_exit_ok;
+
+    Output& out() { return m_out; }
+    /// Prints one JSON document (the --json output) on stdout.
+    void print_json(const chain::json::Value& value);
+    /// A diagnostic line on stderr, unless -q.
+    void note(std::string_view text) const;
+    /// A warning on stderr ("chainctl: warning: ..."), shown even with -q.
+    void warn(std::string_view text) const;
+
+    /// Whether human output on stdout may use colour (--color, NO_COLOR, a terminal).
+    bool color() const;
+    /// Wraps text in an ANSI style when colour is on ("1" bold, "2" dim, "31" red, "32" green).
+    std::string paint(std::string_view text, std::string_view style) const;
+    bool stderr_is_terminal() const;
+
+    /// The repository the command works on (-C, CHAINCTL_DIR, or the working directory upwards).
+    chain::store::Repository repository() const;
+    chain::store::LocalLedger ledger() const { return chain::store::LocalLedger(repository()); }
+
+private:
+    Output m_out{1};
+};
+
+} // namespace chainctl

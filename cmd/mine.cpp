@@ -1,0 +1,125 @@
+// chainctl mine [--threads N]
+#include "commands.hpp"
+#include "format.hpp"
+
+#include "json/write.hpp"
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+
+namespace chainctl {
+
+namespace {
+
+// Set by SIGINT/SIGTERM while a search runs; a signal handler can reach nothing else.
+std::atomic<bool> g_cancel_mining{false};
+
+extern "C" void on_cancel_signal(int) {
+    g_cancel_mining.store(true);
+}
+
+// Installs the cancel handler for the lifetime of the search.
+class CancelOnSignal {
+public:
+    CancelOnSignal() {
+        g_cancel_mining = false;
+        struct sigaction sa {};
+        sa.sa_handler = on_cancel_signal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, &m_old_int);
+        sigaction(SIGTERM, &sa, &m_old_term);
+    }
+    ~CancelOnSignal() {
+        sigaction(SIGINT, &m_old_int, nullptr);
+        sigaction(SIGTERM, &m_old_term, nullptr);
+    }
+
+private:
+    struct sigaction m_old_int {};
+    struct sigaction m_old_term {};
+};
+
+std::string rate(double hashes_per_s) {
+    char buf[32];
+    if (hashes_per_s >= 1e6)
+        std::snprintf(buf, sizeof buf, "%.2f MH/s", hashes_per_s / 1e6);
+    else
+        std::snprintf(buf, sizeof buf, "%.0f kH/s", hashes_per_s / 1e3);
+    return buf;
+}
+
+void print_block(const chain::store::MineOutcome& m, Context& ctx) {
+    const chain::json::Value& b = m.block;
+    const auto& txs = b.find("transactions")->as_array();
+    Output& out = ctx.out();
+    out.line("Block #" + std::to_string(b.find("index")->as_int()) + " is mined.");
+    if (ctx.options.quiet) return;
+    out.line("  hash:          " + ctx.paint(b.find("hash")->as_string(), "32"));
+    out.line("  previous_hash: " + b.find("previous_hash")->as_string());
+    out.line("  timestamp:     " + chain::json::dump(*b.find("timestamp")) + " (" +
+             local_time(*b.find("timestamp")) + ")");
+    out.line("  nonce:         " + chain::json::dump(*b.find("nonce")));
+    out.line("  transactions:  " + std::to_string(txs.size()));
+    for (const chain::json::Value& tx : txs)
+        out.line("    " + ctx.paint(display_field(tx, "author"), "1") + ": " +
+                 indent(display_field(tx, "content"), "      ").substr(6));
+    char stats[160];
+    std::snprintf(
+        stats, sizeof stats, "  %llu hashes in %.3f s on %u thread%s (%s)",
+        static_cast<unsigned long long>(m.stats.hashes_tried), m.stats.elapsed_s, m.stats.threads,
+        m.stats.threads == 1 ? "" : "s",
+        rate(m.stats.elapsed_s > 0 ? m.stats.hashes_tried / m.stats.elapsed_s : 0).c_str());
+    out.line(stats);
+}
+
+} // namespace
+
+void add_mine_command(CLI::App& parent, Context& ctx) {
+    auto threads = std::make_shared<unsigned>(0);
+    CLI::App* cmd = parent.add_subcommand(
+        "mine", "Mine all pending transactions into one block and append it to the chain");
+    cmd->add_option("--threads", *threads, "Proof-of-work threads (default: one per core)")
+        ->check(CLI::Range(1u, 1024u))
+        ->option_text("N");
+    cmd->footer("Exits 1 with 'nothing to mine' when no transaction is pending. Ctrl-C cancels "
+                "the search (exit 130); nothing is written then.");
+    cmd->callback([threads, &ctx] {
+        chain::ledger::MineOptions options;
+        options.threads = *threads;
+        options.cancel = &g_cancel_mining;
+        bool progress_shown = false;
+        if (ctx.stderr_is_terminal() && !ctx.options.quiet) {
+            options.progress = [&](std::uint64_t hashes, double elapsed) {
+                if (elapsed < 1.0) return;
+                progress_shown = true;
+                std::fprintf(stderr, "\r\x1b[Kmining: %llu hashes, %.1f s, %s",
+                             static_cast<unsigned long long>(hashes), elapsed,
+                             rate(hashes / elapsed).c_str());
+            };
+        }
+        chain::store::MineOutcome m;
+        {
+            CancelOnSignal cancel;
+            m = ctx.ledger().mine(options);
+        }
+        if (progress_shown) std::fputs("\r\x1b[K", stderr);
+        using Status = chain::store::MineOutcome::Status;
+        if (m.status == Status::NothingToMine)
+            throw chain::Error("nothing to mine: no pending transactions (add one with "
+                               "'chainctl tx add')");
+        if (m.status == Status::Cancelled) {
+            std::fputs("chainctl: mining cancelled; nothing was written\n", stderr);
+            ctx.exit_code = k_exit_cancelled;
+            return;
+        }
+        if (ctx.options.json)
+            ctx.print_json(chain::json::Object{{"block", m.block},
+                                               {"hashes_tried", m.stats.hashes_tried},
+                                               {"elapsed_s", m.stats.elapsed_s},
+                                               {"threads", m.stats.threads}});
+        else
+            print_block(m, ctx);
+    });
+}
+
+} // namespace chainctl

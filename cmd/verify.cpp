@@ -1,0 +1,117 @@
+// chainctl verify [FILE...|-] [--difficulty N]
+#include "ledger/verify.hpp"
+
+#include "commands.hpp"
+#include "format.hpp"
+
+#include <unistd.h>
+
+namespace chainctl {
+
+namespace {
+
+struct VerifyOptions {
+    std::vector<std::string> files;
+    int difficulty = 0;
+};
+
+struct FileReport {
+    std::string name;
+    chain::ledger::VerifyReport report;
+};
+
+FileReport verify_one(const std::string& file, std::optional<int> difficulty) {
+    FileReport r{file == "-" ? "-" : file, {}};
+    try {
+        if (file == "-") {
+            r.report = chain::ledger::verify_chain_text(
+                chain::io::read_all(STDIN_FILENO), difficulty, chain::ledger::k_default_difficulty);
+        } else {
+            chain::io::MappedFile mapped(file);
+            r.report = chain::ledger::verify_chain_text(mapped.view(), difficulty,
+                                                        chain::ledger::k_default_difficulty);
+        }
+    } catch (const chain::Error& e) {
+        r.report.valid = false;
+        r.report.problems.push_back({std::nullopt, e.what()});
+    }
+    return r;
+}
+
+FileReport verify_repository(Context& ctx, std::optional<int> difficulty) {
+    chain::store::Repository repo = ctx.repository();
+    chain::store::FileLock lock = repo.lock(chain::store::LockMode::Shared);
+    chain::io::MappedFile mapped(repo.chain_path());
+    return {repo.chain_path().string(),
+            chain::ledger::verify_chain_text(mapped.view(), difficulty.value_or(repo.difficulty()),
+                                             repo.difficulty())};
+}
+
+chain::json::Value report_json(const FileReport& f) {
+    chain::json::Array problems;
+    for (const chain::ledger::Problem& p : f.report.problems)
+        problems.push_back(chain::json::Object{
+            {"block", p.block ? chain::json::Value(*p.block) : chain::json::Value()},
+            {"reason", p.reason}});
+    return chain::json::Object{{"file", f.name},
+                               {"valid", f.report.valid},
+                               {"blocks", f.report.blocks},
+                               {"difficulty", f.report.difficulty},
+                               {"problems", problems}};
+}
+
+void print_report(const FileReport& f, Context& ctx) {
+    const auto& r = f.report;
+    std::string summary = std::to_string(r.blocks) + (r.blocks == 1 ? " block" : " blocks") +
+                          ", difficulty " + std::to_string(r.difficulty);
+    if (r.valid) {
+        if (!ctx.options.quiet)
+            ctx.out().line(f.name + ": " + ctx.paint("valid", "32") + " (" + summary + ")");
+        return;
+    }
+    std::size_t n = r.problems.size();
+    ctx.out().line(f.name + ": " + ctx.paint("INVALID", "1;31") + " (" + summary + "), " +
+                   std::to_string(n) + (n == 1 ? " problem" : " problems"));
+    for (const chain::ledger::Problem& p : r.problems) {
+        std::string reason = ctx.options.verbose ? p.reason : shorten_hashes(p.reason);
+        ctx.out().line("  " + (p.block ? "block " + std::to_string(*p.block) + ": " : "") + reason);
+    }
+}
+
+} // namespace
+
+void add_verify_command(CLI::App& parent, Context& ctx) {
+    auto o = std::make_shared<VerifyOptions>();
+    CLI::App* cmd = parent.add_subcommand(
+        "verify", "Check chain files block by block and report every problem");
+    cmd->add_option("files", o->files, "Chain files (- for stdin); default: the repository's chain")
+        ->option_text("FILE...");
+    CLI::Option* difficulty =
+        cmd->add_option("--difficulty", o->difficulty,
+                        "Required leading zeros (default: the file's \"difficulty\", else the "
+                        "repository's, else 2)")
+            ->check(CLI::Range(0, chain::ledger::k_max_difficulty))
+            ->option_text("N");
+    cmd->footer("Exit status: 0 when every file is valid, 1 otherwise.");
+    cmd->callback([o, difficulty, &ctx] {
+        std::optional<int> d;
+        if (difficulty->count() > 0) d = o->difficulty;
+        std::vector<FileReport> reports;
+        if (o->files.empty()) reports.push_back(verify_repository(ctx, d));
+        for (const std::string& file : o->files)
+            reports.push_back(verify_one(file, d));
+        bool all_valid = true;
+        chain::json::Array files;
+        for (const FileReport& f : reports) {
+            all_valid = all_valid && f.report.valid;
+            if (ctx.options.json)
+                files.push_back(report_json(f));
+            else
+                print_report(f, ctx);
+        }
+        if (ctx.options.json) ctx.print_json(chain::json::Object{{"files", files}});
+        if (!all_valid) ctx.exit_code = k_exit_failure;
+    });
+}
+
+} // namespace chainctl

@@ -1,0 +1,36 @@
+#include "ledger/verify.hpp"
+
+#include "error.hpp"
+#include "ledger/chain_file.hpp"
+
+namespace chain::ledger {
+
+VerifyReport verify_chain_text(std::string_view text, std::optional<int> difficulty,
+                               int fallback_difficulty) {
+    VerifyReport report;
+    ChainValidator validator;
+    try {
+        ChainFileMeta meta = read_chain_file(
+            text, [&](json::Value&& block) { validator.add(block, report.problems); },
+            report.problems);
+        report.difficulty = difficulty.value_or(meta.difficulty.value_or(fallback_difficulty));
+        validator.finish(report.difficulty, report.problems);
+        // Listed after the block problems: a stale length is usually their consequence (a block
+        // removed), not the first thing wrong.
+        if (meta.length && *meta.length != static_cast<std::int64_t>(validator.count()))
+            report.problems.push_back(
+                {std::nullopt, "length mismatch: the file says " + std::to_string(*meta.length) +
+                                   " but the chain holds " + std::to_string(validator.count()) +
+                                   " blocks"});
+    } catch (const Error& e) {
+        // Malformed JSON or no chain at all: nothing block-level is meaningful after this.
+        report.difficulty = difficulty.value_or(fallback_difficulty);
+        report.problems.clear();
+        report.problems.push_back({std::nullopt, e.what()});
+    }
+    report.blocks = validator.count();
+    report.valid = report.problems.empty();
+    return report;
+}
+
+} // namespace chain::ledger

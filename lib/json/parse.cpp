@@ -1,5 +1,6 @@
 #include "json/parse.hpp"
 
+#include "json/scan.hpp"
 #include "json/utf8.hpp"
 #include <array>
 #include <charconv>
@@ -14,20 +15,6 @@ constexpr std::size_t k_max_depth = 512;
 // Objects up to this size find repeated keys by a linear scan; larger ones use a hash map so a
 // hostile document cannot make parsing quadratic.
 constexpr std::size_t k_linear_dedup_limit = 16;
-
-// Bytes that end a plain run inside a string: the closing quote, an escape, a control character
-// (not allowed raw) or the start of a multi-byte UTF-8 sequence (validated separately).
-constexpr std::array<bool, 256> make_string_stops() {
-    std::array<bool, 256> stops{};
-    for (int c = 0; c < 0x20; ++c)
-        stops[c] = true;
-    for (int c = 0x80; c < 0x100; ++c)
-        stops[c] = true;
-    stops['"'] = true;
-    stops['\\'] = true;
-    return stops;
-}
-constexpr auto k_string_stops = make_string_stops();
 
 int hex_value(char c) {
     if (c >= '0' && c <= '9') return c - '0';
@@ -115,8 +102,7 @@ void Reader::read_string(std::string& out) {
     };
     for (;;) {
         const char* run = p;
-        while (p < end && !k_string_stops[static_cast<unsigned char>(*p)])
-            ++p;
+        p = find_string_stop(p, end);
         out.append(run, p);
         if (p == end) fail_at(p, "unexpected end of input inside a string (is it truncated?)");
         auto c = static_cast<unsigned char>(*p);

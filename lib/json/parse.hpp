@@ -35,6 +35,10 @@ public:
 
     /// Reads one complete value at the current position.
     Value read_value();
+    /// Reads one complete value and appends json.dumps(value, sort_keys=True) to out without
+    /// building it: strings whose text is already in that form (all of them, in files written
+    /// by Python or chainctl) are copied through. Returns the value's type.
+    Type read_canonical(std::string& out);
     /// Skips one complete value, checking it.
     void skip_value();
 
@@ -67,6 +71,18 @@ private:
     Value read_value_at_depth(std::size_t depth);
     void read_object_into(Object& object, std::size_t depth);
     bool separator(char close, bool& first);
+    Type read_canonical_at_depth(std::string& out, std::size_t depth);
+    void read_canonical_string(std::string& out);
+    void read_canonical_object(std::string& out, std::size_t depth);
+
+    // Scratch for read_canonical: one list of members per nesting level, reused between calls.
+    struct CanonicalMember {
+        std::string key;
+        std::size_t begin = 0;
+        std::size_t end = 0;
+    };
+    std::vector<std::vector<CanonicalMember>> m_canonical_levels;
+    std::string m_scratch;
 
     std::string_view m_text;
     std::size_t m_pos = 0;

@@ -1,5 +1,6 @@
 #include "json/write.hpp"
 
+#include "json/scan.hpp"
 #include "json/utf8.hpp"
 #include <algorithm>
 #include <array>
@@ -10,19 +11,6 @@
 namespace chain::json {
 
 namespace {
-
-// Bytes that cannot be copied as they are into an ASCII-only JSON string.
-constexpr std::array<bool, 256> make_escape_table() {
-    std::array<bool, 256> needs{};
-    for (int c = 0; c < 0x20; ++c)
-        needs[c] = true;
-    for (int c = 0x7F; c < 0x100; ++c)
-        needs[c] = true;
-    needs['"'] = true;
-    needs['\\'] = true;
-    return needs;
-}
-constexpr auto k_needs_escape = make_escape_table();
 
 void append_u_escape(std::string& out, std::uint32_t unit) {
     static const char* const hex = "0123456789abcdef";
@@ -120,8 +108,8 @@ void write_string(std::string_view s, std::string& out) {
     std::size_t i = 0;
     while (i < s.size()) {
         std::size_t run = i;
-        while (i < s.size() && !k_needs_escape[static_cast<unsigned char>(s[i])])
-            ++i;
+        i = static_cast<std::size_t>(find_escape_needed(s.data() + i, s.data() + s.size()) -
+                                     s.data());
         out.append(s.data() + run, i - run);
         if (i == s.size()) break;
         auto c = static_cast<unsigned char>(s[i]);

@@ -29,7 +29,7 @@ void read_peers(json::Reader& reader, ChainFileMeta& meta, std::vector<Problem>&
 } // namespace
 
 ChainFileMeta read_chain_file(std::string_view text,
-                              const std::function<void(json::Value&&)>& on_block,
+                              const std::function<void(json::Reader&)>& on_block,
                               std::vector<Problem>& problems) {
     json::Reader reader(text);
     ChainFileMeta meta;
@@ -50,7 +50,7 @@ ChainFileMeta read_chain_file(std::string_view text,
             saw_chain = true;
             reader.begin_array();
             while (reader.next_element())
-                on_block(reader.read_value());
+                on_block(reader);
         } else if (key == "length") {
             json::Value length = reader.read_value();
             if (length.type() == json::Type::Int)
@@ -83,7 +83,7 @@ ChainDocument parse_chain_file(std::string_view text) {
     ChainDocument doc;
     std::vector<Problem> problems;
     doc.meta = read_chain_file(
-        text, [&](json::Value&& block) { doc.blocks.push_back(std::move(block)); }, problems);
+        text, [&](json::Reader& r) { doc.blocks.push_back(r.read_value()); }, problems);
     if (!problems.empty()) throw Error(problems.front().reason);
     return doc;
 }

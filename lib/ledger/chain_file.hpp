@@ -19,6 +19,7 @@
 
 #include "ledger/validate.hpp"
 
+#include "json/parse.hpp"
 #include "json/value.hpp"
 #include <cstdint>
 #include <functional>
@@ -36,12 +37,13 @@ struct ChainFileMeta {
     std::optional<int> difficulty;
 };
 
-/// Streams a chain file: each element of "chain" is parsed and handed to on_block in order, so
-/// memory stays flat however long the chain. Members that are present but wrong ("peers" not an
+/// Streams a chain file: on_block is called with the reader positioned at each element of "chain"
+/// in turn and must consume exactly that element (read_value(), or a faster scan), so memory stays
+/// flat however long the chain. Members that are present but wrong ("peers" not an
 /// array of strings, a non-integer "length" or "difficulty") are reported in problems. Throws
 /// json::ParseError for malformed JSON and chain::Error when there is no "chain" array at all.
 ChainFileMeta read_chain_file(std::string_view text,
-                              const std::function<void(json::Value&&)>& on_block,
+                              const std::function<void(json::Reader&)>& on_block,
                               std::vector<Problem>& problems);
 
 /// A whole chain file in memory.

@@ -21,6 +21,20 @@ bool is_genesis(const json::Value& block) {
     return json::dump_canonical(block) == json::dump_canonical(genesis);
 }
 
+enum Field : std::size_t { k_index, k_transactions, k_timestamp, k_previous_hash, k_nonce, k_hash };
+constexpr std::array<std::string_view, 6> k_field_names = {
+    "index", "transactions", "timestamp", "previous_hash", "nonce", "hash"};
+
+// The decoded value of a canonical string literal.
+std::string decode_string(const std::string& literal) {
+    if (literal.find('\\') == std::string::npos) return literal.substr(1, literal.size() - 2);
+    return json::parse(literal).as_string();
+}
+
+bool is_integer_type(json::Type t) {
+    return t == json::Type::Int || t == json::Type::BigInt;
+}
+
 std::string zeros_needed(int difficulty) {
     return std::to_string(difficulty) + (difficulty == 1 ? " leading zero" : " leading zeros");
 }
@@ -72,6 +86,106 @@ void ChainValidator::add(const json::Value& block, std::vector<Problem>& problem
     }
     m_zeros.push_back(zeros);
     m_previous_hash = stored;
+}
+
+// Reads one block, keeping the canonical text of its six fields. Returns false, having still
+// consumed the whole block, when it is not a plain object with exactly those six well-typed
+// fields.
+bool ChainValidator::scan(json::Reader& reader) {
+    if (reader.peek() != '{') {
+        reader.skip_value();
+        return false;
+    }
+    bool ok = true;
+    unsigned seen = 0;
+    std::string key;
+    reader.begin_object();
+    while (reader.next_member(key)) {
+        auto it = std::find(k_field_names.begin(), k_field_names.end(), key);
+        auto field = static_cast<std::size_t>(it - k_field_names.begin());
+        if (it == k_field_names.end() || (seen & (1u << field))) {
+            ok = false; // unknown or repeated field
+            reader.skip_value();
+            continue;
+        }
+        seen |= 1u << field;
+        std::string& text = m_fields[field];
+        text.clear();
+        if (field == k_transactions) {
+            if (reader.peek() != '[') {
+                reader.skip_value();
+                ok = false;
+                continue;
+            }
+            reader.begin_array();
+            text += '[';
+            bool any = false;
+            while (reader.next_element()) {
+                if (any) text += ", ";
+                any = true;
+                ok = reader.read_canonical(text) == json::Type::Object && ok;
+            }
+            text += ']';
+            continue;
+        }
+        json::Type type = reader.read_canonical(text);
+        switch (field) {
+        case k_index:
+            ok = ok && type == json::Type::Int;
+            break;
+        case k_nonce:
+            ok = ok && is_integer_type(type);
+            break;
+        case k_timestamp:
+            ok = ok && (is_integer_type(type) || type == json::Type::Float);
+            break;
+        default: // previous_hash, hash
+            ok = ok && type == json::Type::String;
+        }
+    }
+    return ok && seen == (1u << k_field_names.size()) - 1;
+}
+
+// The checks of add(Value) on a scanned block; false when any fails (the caller then runs the
+// full path, which reports it).
+bool ChainValidator::check_scanned() {
+    std::string& preimage = m_preimage;
+    preimage.clear();
+    preimage += "{\"index\": ";
+    preimage += m_fields[k_index];
+    preimage += ", \"nonce\": ";
+    preimage += m_fields[k_nonce];
+    preimage += ", \"previous_hash\": ";
+    preimage += m_fields[k_previous_hash];
+    preimage += ", \"timestamp\": ";
+    preimage += m_fields[k_timestamp];
+    preimage += ", \"transactions\": ";
+    preimage += m_fields[k_transactions];
+    preimage += '}';
+    m_decoded_hash = decode_string(m_fields[k_hash]);
+    if (m_count == 0) {
+        static const std::string genesis_preimage = block_preimage(genesis_block());
+        return preimage == genesis_preimage && m_decoded_hash == k_genesis_hash;
+    }
+    if (m_fields[k_index] != std::to_string(m_count)) return false;
+    if (decode_string(m_fields[k_previous_hash]) != m_previous_hash) return false;
+    Digest digest = m_sha.digest(preimage);
+    if (to_hex(digest) != m_decoded_hash) return false;
+    m_zeros.push_back(static_cast<std::int8_t>(leading_zero_nibbles(digest)));
+    return true;
+}
+
+void ChainValidator::add(json::Reader& reader, std::vector<Problem>& problems) {
+    reader.peek(); // skip whitespace so the block's text starts here
+    const std::size_t start = reader.offset();
+    if (scan(reader) && check_scanned()) {
+        if (m_count == 0) m_zeros.push_back(-1);
+        m_previous_hash = std::move(m_decoded_hash);
+        ++m_count;
+        return;
+    }
+    std::string_view text = reader.text().substr(start, reader.offset() - start);
+    add(json::parse(text), problems);
 }
 
 void ChainValidator::finish(int difficulty, std::vector<Problem>& problems) const {

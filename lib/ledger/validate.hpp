@@ -5,7 +5,9 @@
 
 #include "ledger/sha256.hpp"
 
+#include "json/parse.hpp"
 #include "json/value.hpp"
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -26,6 +28,10 @@ class ChainValidator {
 public:
     /// Checks the next block; problems found are appended to `problems`.
     void add(const json::Value& block, std::vector<Problem>& problems);
+    /// Reads the next block from reader and checks it. A block in the usual form is checked
+    /// straight from its text; any other (and any block with a problem) is parsed and goes
+    /// through add(Value), so the rules and the reasons live in one place.
+    void add(json::Reader& reader, std::vector<Problem>& problems);
     /// Adds the proof-of-work problems for `difficulty` and the "no genesis block" problem for an
     /// empty chain, then orders all problems by block.
     void finish(int difficulty, std::vector<Problem>& problems) const;
@@ -35,7 +41,13 @@ public:
     const std::string& tip_hash() const { return m_previous_hash; }
 
 private:
+    bool scan(json::Reader& reader);
+    bool check_scanned();
+
     Sha256 m_sha;
+    // Canonical text of each field of the block being scanned, in the reference order.
+    std::array<std::string, 6> m_fields;
+    std::string m_decoded_hash;
     std::string m_preimage;
     std::string m_previous_hash;
     std::size_t m_count = 0;

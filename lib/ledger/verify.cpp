@@ -11,8 +11,7 @@ VerifyReport verify_chain_text(std::string_view text, std::optional<int> difficu
     ChainValidator validator;
     try {
         ChainFileMeta meta = read_chain_file(
-            text, [&](json::Value&& block) { validator.add(block, report.problems); },
-            report.problems);
+            text, [&](json::Reader& r) { validator.add(r, report.problems); }, report.problems);
         report.difficulty = difficulty.value_or(meta.difficulty.value_or(fallback_difficulty));
         validator.finish(report.difficulty, report.problems);
         // Listed after the block problems: a stale length is usually their consequence (a block

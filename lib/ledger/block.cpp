@@ -74,10 +74,15 @@ std::string block_preimage(const json::Value& block) {
     if (!block.is_object())
         throw Error("a block must be a JSON object, found " +
                     std::string(json::type_name(block.type())));
-    Preimage p = preimage_parts(require(block, "index"), require(block, "previous_hash"),
-                                require(block, "timestamp"), require(block, "transactions"));
+    // Looked up one by one, so a missing field is named in the reference order.
+    const json::Value& index = require(block, "index");
+    const json::Value& transactions = require(block, "transactions");
+    const json::Value& timestamp = require(block, "timestamp");
+    const json::Value& previous_hash = require(block, "previous_hash");
+    const json::Value& nonce = require(block, "nonce");
+    Preimage p = preimage_parts(index, previous_hash, timestamp, transactions);
     std::string out = std::move(p.head);
-    json::write(require(block, "nonce"), out, json::KeyOrder::Sorted);
+    json::write(nonce, out, json::KeyOrder::Sorted);
     out += p.tail;
     return out;
 }

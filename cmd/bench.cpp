@@ -13,6 +13,8 @@ struct BenchOptions {
     double verify_mb = 16;
     std::string write_chain;
     double chain_mb = 50;
+    std::size_t chain_blocks = 0;
+    std::size_t chain_block_bytes = 1024;
     int chain_difficulty = 1;
 };
 
@@ -46,14 +48,26 @@ void add_bench_command(CLI::App& parent, Context& ctx) {
     cmd->add_option("--chain-mb", o->chain_mb, "Size of the chain --write-chain makes (MB)")
         ->check(CLI::Range(0.001, 4096.0))
         ->option_text("MB");
+    cmd->add_option("--chain-blocks", o->chain_blocks,
+                    "Make the --write-chain chain this many blocks long instead")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{100000000}))
+        ->option_text("N");
+    cmd->add_option("--chain-block-bytes", o->chain_block_bytes,
+                    "Transaction bytes per block of the --write-chain chain (default 1024)")
+        ->check(CLI::Range(std::size_t{0}, std::size_t{1} << 24))
+        ->option_text("BYTES");
     cmd->add_option("--chain-difficulty", o->chain_difficulty,
                     "Difficulty of the chain --write-chain makes")
         ->check(CLI::Range(0, 6))
         ->option_text("N");
     cmd->callback([o, write, &ctx] {
         if (write->count() > 0) {
-            std::string file = chain::bench::sample_chain_file(
-                static_cast<std::size_t>(o->chain_mb * 1e6), o->chain_difficulty);
+            chain::ledger::SampleChainOptions sample;
+            sample.target_bytes = static_cast<std::size_t>(o->chain_mb * 1e6);
+            sample.blocks = o->chain_blocks;
+            sample.block_bytes = o->chain_block_bytes;
+            sample.difficulty = o->chain_difficulty;
+            std::string file = chain::bench::sample_chain_file(sample);
             chain::io::write_file_atomic(o->write_chain, file);
             ctx.note("wrote " + o->write_chain + " (" + fixed(file.size() / 1e6, 1) + " MB)");
             return;

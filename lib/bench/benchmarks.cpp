@@ -54,8 +54,8 @@ json::Value realistic_block() {
 
 } // namespace
 
-std::string sample_chain_file(std::size_t bytes, int difficulty) {
-    return ledger::layout_file(ledger::sample_chain(bytes, 1024, difficulty, 42), {}, difficulty);
+std::string sample_chain_file(const ledger::SampleChainOptions& options) {
+    return ledger::layout_file(ledger::sample_chain(options), {}, options.difficulty);
 }
 
 Report run(const Settings& s) {
@@ -115,7 +115,10 @@ Report run(const Settings& s) {
                     }) /
         1e6;
 
-    const std::string file = sample_chain_file(s.verify_bytes, 1);
+    ledger::SampleChainOptions chain;
+    chain.target_bytes = s.verify_bytes;
+    chain.difficulty = 1;
+    const std::string file = sample_chain_file(chain);
     r.verify_file_bytes = file.size();
     r.verify_mb_s = median_rate(s,
                                 [&](std::uint64_t n) {

@@ -3,6 +3,8 @@
 // reports the median of several runs, so that the figures compared in one report come from the
 // same run on the same machine.
 
+#include "ledger/sample_chain.hpp"
+
 #include <cstddef>
 #include <string>
 
@@ -28,7 +30,7 @@ struct Report {
 
 Report run(const Settings& settings);
 
-/// A generated valid chain file of about `bytes`, in chainctl's layout, mined at difficulty.
-std::string sample_chain_file(std::size_t bytes, int difficulty);
+/// A generated valid chain file in chainctl's layout (see ledger::SampleChainOptions).
+std::string sample_chain_file(const ledger::SampleChainOptions& options);
 
 } // namespace chain::bench

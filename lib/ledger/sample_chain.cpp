@@ -54,19 +54,19 @@ json::Array sample_transactions(std::mt19937_64& rng, std::size_t target_bytes, 
     return txs;
 }
 
-json::Array sample_chain(std::size_t target_bytes, std::size_t block_bytes, int difficulty,
-                         std::uint64_t seed) {
-    std::mt19937_64 rng(seed);
+json::Array sample_chain(const SampleChainOptions& o) {
+    std::mt19937_64 rng(o.seed);
     json::Array blocks{genesis_block()};
     std::size_t size = 0;
     double timestamp = 1795279524.0;
     MineOptions options;
-    options.difficulty = difficulty;
+    options.difficulty = o.difficulty;
     options.threads = 1;
-    while (size < target_bytes) {
+    auto more = [&] { return o.blocks ? blocks.size() < o.blocks : size < o.target_bytes; };
+    while (more()) {
         timestamp += 1.25;
         const json::Value& tip = blocks.back();
-        json::Array txs = sample_transactions(rng, block_bytes, timestamp);
+        json::Array txs = sample_transactions(rng, o.block_bytes, timestamp);
         std::int64_t index = static_cast<std::int64_t>(blocks.size());
         std::string previous = tip.find("hash")->as_string();
         Preimage parts = preimage_parts(json::Value(index), json::Value(previous),

@@ -107,8 +107,34 @@ std::optional<ChainTip> ChainStore::read_tip() const {
     }
 }
 
+std::string ChainStore::current_stamp() const {
+    struct stat st {};
+    if (::stat(path().c_str(), &st) != 0) return "";
+    return std::to_string(st.st_size) + " " + std::to_string(st.st_mtim.tv_sec) + "." +
+           std::to_string(st.st_mtim.tv_nsec) + " " + std::to_string(st.st_ctim.tv_sec) + "." +
+           std::to_string(st.st_ctim.tv_nsec) + " " + std::to_string(st.st_ino) + "\n";
+}
+
+void ChainStore::record_stamp() const {
+    // No fsync: a stamp lost in a power cut only means one full validation next time.
+    io::fs::path temp = stamp_path();
+    temp += ".tmp";
+    {
+        io::FileDescriptor fd = io::open_file(temp, O_WRONLY | O_CREAT | O_TRUNC);
+        io::write_all(fd.get(), current_stamp(), temp);
+    }
+    io::fs::rename(temp, stamp_path());
+}
+
 ChainTip ChainStore::prepare_tip() const {
-    if (auto tip = read_tip()) return *tip;
+    std::string stamp;
+    try {
+        stamp = io::read_file(stamp_path());
+    } catch (const Error&) {
+        // no stamp yet: validate in full below
+    }
+    if (!stamp.empty() && stamp == current_stamp())
+        if (auto tip = read_tip()) return *tip;
     io::MappedFile file(path());
     ledger::VerifyReport report =
         ledger::verify_chain_text(file.view(), m_difficulty, m_difficulty);
@@ -118,8 +144,13 @@ ChainTip ChainStore::prepare_tip() const {
                     (p.block ? "block " + std::to_string(*p.block) + ": " : "") + p.reason +
                     "); run 'chainctl verify' for every problem");
     }
+    if (auto tip = read_tip()) {
+        record_stamp();
+        return *tip;
+    }
     ledger::ChainDocument doc = ledger::parse_chain_file(file.view());
     io::write_file_atomic(path(), ledger::layout_file(doc.blocks, doc.meta.peers, m_difficulty));
+    record_stamp();
     auto tip = read_tip();
     if (!tip) throw Error("internal error: " + path().string() + " unreadable after rewriting it");
     return *tip;

@@ -1,8 +1,13 @@
 #pragma once
 // chain.json operations that use its in-place layout (see ledger/chain_file.hpp): finding the
 // tip without reading the blocks before it, and appending a block or changing the peers by
-// rewriting only the end of the file. A file in any other layout (written by the reference node
-// or by hand) is validated in full and rewritten once in chainctl's layout before it is changed.
+// rewriting only the end of the file.
+//
+// The tip is only trusted when the file is exactly as chainctl last left it: after each write
+// chainctl records the file's stat identity (size, mtime, ctime, inode) in .chainctl/chain.stamp.
+// A file that anyone else has touched since (the reference node, an editor) is validated in full,
+// and rewritten in chainctl's layout if needed, before anything is appended to it. The stamp is
+// only a cache: losing it costs one full validation, never correctness.
 
 #include "io/file_io.hpp"
 #include "ledger/chain_file.hpp"
@@ -27,16 +32,19 @@ struct ChainTip {
 
 class ChainStore {
 public:
-    ChainStore(io::fs::path root, std::string file_name, int difficulty)
-        : m_root(std::move(root)), m_file(std::move(file_name)), m_difficulty(difficulty) {}
+    ChainStore(io::fs::path root, io::fs::path state_dir, std::string file_name, int difficulty)
+        : m_root(std::move(root)), m_state_dir(std::move(state_dir)), m_file(std::move(file_name)),
+          m_difficulty(difficulty) {}
 
     io::fs::path path() const { return m_root / m_file; }
 
     /// The tip when the file is in chainctl's layout and consistent; nothing otherwise.
     std::optional<ChainTip> read_tip() const;
-    /// The tip, first validating and rewriting the file in chainctl's layout if needed (which
-    /// needs the exclusive lock). Throws if the chain is not valid.
+    /// The tip, first validating the whole file (and rewriting it in chainctl's layout) unless
+    /// chainctl wrote it last. Needs the exclusive lock. Throws if the chain is not valid.
     ChainTip prepare_tip() const;
+    /// Records the file as chainctl left it, after a write.
+    void record_stamp() const;
 
     /// Journal operations that append a block after tip.
     std::vector<JournalOp> append_ops(const ChainTip& tip, const json::Value& block) const;
@@ -48,7 +56,11 @@ public:
     ledger::ChainDocument load() const;
 
 private:
+    std::string current_stamp() const;
+    io::fs::path stamp_path() const { return m_state_dir / "chain.stamp"; }
+
     io::fs::path m_root;
+    io::fs::path m_state_dir;
     std::string m_file;
     int m_difficulty;
 };

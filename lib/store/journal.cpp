@@ -2,6 +2,7 @@
 
 #include "error.hpp"
 #include "ledger/sha256.hpp"
+#include "store/crash_point.hpp"
 
 #include <cerrno>
 #include <cstring>
@@ -124,7 +125,9 @@ bool Journal::pending() const {
 
 void Journal::commit(const std::vector<JournalOp>& ops) const {
     io::write_file_atomic(m_path, encode(ops));
+    crash_point("journal:written");
     apply(ops);
+    crash_point("journal:applied");
     if (::unlink(m_path.c_str()) != 0)
         throw Error("cannot remove " + m_path.string() + ": " + io::errno_text(errno));
     io::sync_directory(m_path.parent_path());
@@ -151,7 +154,9 @@ bool Journal::recover() const {
 
 void Journal::apply(const std::vector<JournalOp>& ops) const {
     std::set<io::fs::path> dirs_to_sync;
-    for (const JournalOp& op : ops) {
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+        if (i > 0) crash_point("journal:op" + std::to_string(i));
+        const JournalOp& op = ops[i];
         if (const auto* w = std::get_if<WriteOp>(&op)) {
             io::fs::path file = m_root / w->file;
             io::FileDescriptor fd = io::open_file(file, O_WRONLY);

@@ -15,7 +15,7 @@ namespace chain::store {
 namespace {
 
 ChainStore chain_store(const Repository& repo) {
-    return ChainStore(repo.root(), std::string(k_chain_file), repo.difficulty());
+    return ChainStore(repo.root(), repo.state_dir(), std::string(k_chain_file), repo.difficulty());
 }
 
 struct MiningSnapshot {
@@ -87,6 +87,7 @@ MineOutcome LocalLedger::mine(ledger::MineOptions options) const {
         ops.push_back(RenameOp{io::fs::relative(next, m_repo.root()).string(),
                                io::fs::relative(pending.path(), m_repo.root()).string()});
         Journal(m_repo.root(), m_repo.state_dir()).commit(ops);
+        chain.record_stamp();
         outcome.status = MineOutcome::Status::Mined;
         return outcome;
     }

@@ -4,6 +4,7 @@
 #include "ledger/block.hpp"
 #include "ledger/chain_file.hpp"
 #include "ledger/verify.hpp"
+#include "store/chain_store.hpp"
 #include "store/journal.hpp"
 #include "store/pending_store.hpp"
 
@@ -123,6 +124,7 @@ InitResult Repository::init(const fs::path& dir, std::optional<int> difficulty) 
     io::write_file_durable(temp / "config.json", json::dump(json::Value(config)) + "\n");
     io::write_file_durable(temp / "pending.jsonl", "");
     io::write_file_durable(temp / "lock", "");
+    ChainStore(result.root, temp, std::string(k_chain_file), result.difficulty).record_stamp();
     io::sync_directory(temp);
     if (::rename(temp.c_str(), (result.root / k_state_dir).c_str()) != 0) {
         int error = errno;

@@ -6,6 +6,7 @@
 //   .chainctl/config.json   {"format": 1, "difficulty": N}
 //   .chainctl/pending.jsonl pending transactions, one JSON object per line, in arrival order
 //   .chainctl/lock          flock(2) target: exclusive for writers, shared for readers
+//   .chainctl/chain.stamp   stat identity of chain.json as chainctl last wrote it (a cache)
 //   .chainctl/journal       present only while a multi-file change is being applied
 //
 // Commands find the repository as git does: -C DIR, else CHAINCTL_DIR, else the working directory

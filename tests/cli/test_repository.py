@@ -29,7 +29,7 @@ class InitTest(ChainctlTestCase):
         self.assertIn('{"index": 0, "transactions": [], "timestamp": 0, "previous_hash": "0", "nonce": 0, "hash"',
                       (repo / "chain.json").read_text())
         state = repo / ".chainctl"
-        self.assertEqual(sorted(p.name for p in state.iterdir()), ["config.json", "lock", "pending.jsonl"])
+        self.assertEqual(sorted(p.name for p in state.iterdir()), ["chain.stamp", "config.json", "lock", "pending.jsonl"])
         self.assertEqual(json.loads((state / "config.json").read_text())["difficulty"], 2)
 
     def test_init_in_current_directory_and_json_output(self):

@@ -2,6 +2,23 @@
 
 namespace chainctl {
 
+namespace {
+
+// Subcommands inherit their parent's footer when created; give each its own, ending with a
+// reminder that the global flags work after the subcommand too.
+void note_global_options(CLI::App& app, const std::string& root_footer) {
+    for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+        std::string own = sub->get_footer();
+        if (own == root_footer) own.clear();
+        if (!own.empty()) own += "\n";
+        sub->footer(own + "Global options -C DIR, --json, -q, -v and --color WHEN work here too "
+                          "(see chainctl --help).");
+        note_global_options(*sub, root_footer);
+    }
+}
+
+} // namespace
+
 void add_commands(CLI::App& app, Context& ctx) {
     add_init_command(app, ctx);
 
@@ -23,6 +40,8 @@ void add_commands(CLI::App& app, Context& ctx) {
     add_block_hash_command(*block, ctx);
 
     add_bench_command(app, ctx);
+
+    note_global_options(app, app.get_footer());
 }
 
 } // namespace chainctl

@@ -74,3 +74,49 @@ class MineTest(ChainctlTestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class MineInterruptTest(ChainctlTestCase):
+    def test_progress_on_a_terminal_and_ctrl_c_cancels_without_writing(self):
+        import os
+        import pty
+        import select
+        import signal
+        import subprocess
+        import time
+        from harness import BIN
+
+        repo = self.init_repo("slow", "--difficulty", "8")  # far too hard to finish in the test
+        self.ok("tx", "add", "-C", repo, "--author", "a", "--content", "c")
+        before = (repo / "chain.json").read_bytes()
+        master, slave = pty.openpty()
+        proc = subprocess.Popen([BIN, "mine", "-C", repo], stdin=slave, stdout=subprocess.PIPE,
+                                stderr=slave, close_fds=True)
+        os.close(slave)
+        seen = b""
+        deadline = time.time() + 15
+        while b"hashes" not in seen and time.time() < deadline:
+            ready, _, _ = select.select([master], [], [], 0.5)
+            if ready:
+                seen += os.read(master, 4096)
+        self.assertIn(b"mining: ", seen)  # progress appears after about a second
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=10)
+        time.sleep(0.1)
+        try:
+            while select.select([master], [], [], 0.2)[0]:
+                seen += os.read(master, 4096)
+        except OSError:
+            pass
+        os.close(master)
+        self.assertEqual(proc.returncode, 130)
+        self.assertIn(b"mining cancelled; nothing was written", seen)
+        self.assertEqual(out, b"")
+        self.assertEqual((repo / "chain.json").read_bytes(), before)
+        self.assertEqual(len(self.ok("tx", "list", "--json", "-C", repo).json()), 1)
+
+    def test_no_progress_when_stderr_is_not_a_terminal(self):
+        repo = self.init_repo("d4", "--difficulty", "4")
+        self.ok("tx", "add", "-C", repo, "--author", "a", "--content", "c")
+        r = self.ok("mine", "-C", repo)
+        self.assertEqual(r.err, "")

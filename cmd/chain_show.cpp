@@ -18,7 +18,7 @@ struct ChainShowOptions {
 };
 
 chain::ledger::ChainDocument load(const ChainShowOptions& o, Context& ctx) {
-    if (o.file.empty()) return ctx.ledger().chain();
+    if (o.file.empty()) return ctx.ledger()->chain();
     std::string name = o.file == "-" ? "standard input" : o.file;
     try {
         if (o.file == "-")
@@ -123,6 +123,7 @@ void add_chain_show_command(CLI::App& parent, Context& ctx) {
     cmd->add_option("file", o->file,
                     "A chain file to show instead of the repository's (- for stdin)")
         ->option_text("FILE");
+    add_node_option(*cmd, ctx);
     cmd->footer("With --json, prints the chain file format: {\"length\", \"chain\", \"peers\"}.");
     cmd->callback([o, &ctx] {
         chain::ledger::ChainDocument doc = load(*o, ctx);

@@ -39,6 +39,16 @@ void add_commands(CLI::App& app, Context& ctx) {
     block->require_subcommand(1);
     add_block_hash_command(*block, ctx);
 
+    CLI::App* node = app.add_subcommand("node", "Run a network node");
+    node->require_subcommand(1);
+    add_node_serve_command(*node, ctx);
+
+    CLI::App* peer = app.add_subcommand("peer", "Register with nodes and manage peers");
+    peer->require_subcommand(1);
+    add_peer_register_command(*peer, ctx);
+    add_peer_add_command(*peer, ctx);
+    add_peer_list_command(*peer, ctx);
+
     add_bench_command(app, ctx);
 
     note_global_options(app, app.get_footer());

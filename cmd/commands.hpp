@@ -18,5 +18,9 @@ void add_chain_show_command(CLI::App& parent, Context& ctx);
 void add_verify_command(CLI::App& parent, Context& ctx);
 void add_block_hash_command(CLI::App& parent, Context& ctx);
 void add_bench_command(CLI::App& parent, Context& ctx);
+void add_node_serve_command(CLI::App& parent, Context& ctx);
+void add_peer_register_command(CLI::App& parent, Context& ctx);
+void add_peer_add_command(CLI::App& parent, Context& ctx);
+void add_peer_list_command(CLI::App& parent, Context& ctx);
 
 } // namespace chainctl

@@ -1,6 +1,10 @@
 #include "context.hpp"
 
+#include "node/remote_ledger.hpp"
+#include "store/serve_marker.hpp"
+
 #include "json/write.hpp"
+#include <CLI/CLI.hpp>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -87,6 +91,31 @@ chain::store::Repository Context::repository() const {
     if (const char* env = std::getenv("CHAINCTL_DIR"); env && *env) discover.env_dir = env;
     discover.cwd = std::filesystem::current_path();
     return chain::store::Repository::discover(discover);
+}
+
+} // namespace chainctl
+
+namespace chainctl {
+
+void add_node_option(CLI::App& command, Context& ctx) {
+    command
+        .add_option("--node", ctx.options.node,
+                    "Work on the node at URL over HTTP (chainctl or the reference node) instead of "
+                    "a local repository")
+        ->option_text("URL");
+}
+
+std::unique_ptr<chain::ledger::LedgerApi> Context::ledger() const {
+    if (!options.node.empty()) return std::make_unique<chain::node::RemoteLedger>(options.node);
+    chain::store::Repository repo = repository();
+    if (auto url = chain::store::ServeMarker::running_node(repo))
+        return std::make_unique<chain::node::RemoteLedger>(*url);
+    return std::make_unique<chain::store::LocalLedger>(repo);
+}
+
+bool Context::remote() const {
+    if (!options.node.empty()) return true;
+    return chain::store::ServeMarker::running_node(repository()).has_value();
 }
 
 } // namespace chainctl

@@ -7,6 +7,7 @@
 #include "store/repository.hpp"
 
 #include "json/value.hpp"
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -40,6 +41,7 @@ struct GlobalOptions {
     bool quiet = false;
     bool verbose = false;
     std::string color = "auto";
+    std::string node; // --node URL, on the commands that take it
 };
 
 /// Buffered writes to a file descriptor that report a closed pipe and other failures.
@@ -78,10 +80,17 @@ public:
 
     /// The repository the command works on (-C, CHAINCTL_DIR, or the working directory upwards).
     chain::store::Repository repository() const;
-    chain::store::LocalLedger ledger() const { return chain::store::LocalLedger(repository()); }
+    /// The ledger the command works on: the node named by --node; else the repository, through
+    /// the node that serves it if one does (so there is never a second writer), or directly.
+    std::unique_ptr<chain::ledger::LedgerApi> ledger() const;
+    /// Whether the ledger is reached over HTTP.
+    bool remote() const;
 
 private:
     Output m_out{1};
 };
+
+/// Adds --node URL to a command; defined once so every command describes it alike.
+void add_node_option(CLI::App& command, Context& ctx);
 
 } // namespace chainctl

@@ -48,8 +48,12 @@ std::string rate(double hashes_per_s) {
     return buf;
 }
 
-void print_block(const chain::store::MineOutcome& m, Context& ctx) {
+void print_block(const chain::ledger::MineOutcome& m, Context& ctx) {
     const chain::json::Value& b = m.block;
+    if (!b.is_object()) { // a reference node only says which block it mined
+        ctx.out().line(m.message);
+        return;
+    }
     const auto& txs = b.find("transactions")->as_array();
     Output& out = ctx.out();
     out.line("Block #" + std::to_string(b.find("index")->as_int()) + " is mined.");
@@ -63,6 +67,7 @@ void print_block(const chain::store::MineOutcome& m, Context& ctx) {
     for (const chain::json::Value& tx : txs)
         out.line("    " + ctx.paint(display_field(tx, "author"), "1") + ": " +
                  indent(display_field(tx, "content"), "      ").substr(6));
+    if (m.stats.threads == 0) return; // a node that did not say how long it took
     char stats[160];
     std::snprintf(
         stats, sizeof stats, "  %llu hashes in %.3f s on %u thread%s (%s)",
@@ -81,8 +86,10 @@ void add_mine_command(CLI::App& parent, Context& ctx) {
     cmd->add_option("--threads", *threads, "Proof-of-work threads (default: one per core)")
         ->check(CLI::Range(1u, 1024u))
         ->option_text("N");
+    add_node_option(*cmd, ctx);
     cmd->footer("Exits 1 with 'nothing to mine' when no transaction is pending. Ctrl-C cancels "
-                "the search (exit 130); nothing is written then.");
+                "the search (exit 130); nothing is written then. When a node serves the "
+                "repository, or with --node, the node mines.");
     cmd->callback([threads, &ctx] {
         chain::ledger::MineOptions options;
         options.threads = *threads;
@@ -97,22 +104,27 @@ void add_mine_command(CLI::App& parent, Context& ctx) {
                              rate(hashes / elapsed).c_str());
             };
         }
-        chain::store::MineOutcome m;
+        chain::ledger::MineOutcome m;
+        std::string location;
         {
             CancelOnSignal cancel;
-            m = ctx.ledger().mine(options);
+            auto ledger = ctx.ledger();
+            location = ledger->location();
+            m = ledger->mine(options);
         }
         if (progress_shown) std::fputs("\r\x1b[K", stderr);
-        using Status = chain::store::MineOutcome::Status;
+        using Status = chain::ledger::MineOutcome::Status;
         if (m.status == Status::NothingToMine)
-            throw chain::Error("nothing to mine: no pending transactions (add one with "
-                               "'chainctl tx add')");
+            throw chain::Error("nothing to mine: no pending transactions at " + location +
+                               " (add one with 'chainctl tx add')");
         if (m.status == Status::Cancelled) {
             std::fputs("chainctl: mining cancelled; nothing was written\n", stderr);
             ctx.exit_code = k_exit_cancelled;
             return;
         }
-        if (ctx.options.json)
+        if (ctx.options.json && !m.block.is_object())
+            ctx.print_json(chain::json::Object{{"message", m.message}});
+        else if (ctx.options.json)
             ctx.print_json(chain::json::Object{{"block", m.block},
                                                {"hashes_tried", m.stats.hashes_tried},
                                                {"elapsed_s", m.stats.elapsed_s},

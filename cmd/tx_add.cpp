@@ -42,8 +42,8 @@ void print_transaction(const chain::json::Value& tx, Context& ctx) {
     out.line("Added pending transaction:");
     out.line("  author:    " + ctx.paint(display_field(tx, "author"), "1"));
     out.line("  content:   " + indent(display_field(tx, "content"), "             ").substr(13));
-    const chain::json::Value& ts = *tx.find("timestamp");
-    out.line("  timestamp: " + chain::json::dump(ts) + " (" + local_time(ts) + ")");
+    if (const chain::json::Value* ts = tx.find("timestamp"))
+        out.line("  timestamp: " + chain::json::dump(*ts) + " (" + local_time(*ts) + ")");
     for (const chain::json::Member& m : tx.as_object()) {
         if (m.key == "author" || m.key == "content" || m.key == "timestamp") continue;
         out.line("  " + terminal_safe(m.key) + ": " + chain::json::dump(m.value));
@@ -62,11 +62,12 @@ void add_tx_add_command(CLI::App& parent, Context& ctx) {
     CLI::Option* content =
         cmd->add_option("--content", o->content, "What is posted (required, non-empty)")
             ->option_text("C");
+    add_node_option(*cmd, ctx);
     cmd->footer("The timestamp is set to the current time, replacing any a client gave.\n"
                 "Other fields of a JSON transaction are kept.");
     cmd->callback([o, author, content, &ctx] {
         chain::json::Value tx = transaction_from(*o, author->count() > 0, content->count() > 0);
-        chain::json::Value stored = ctx.ledger().add_transaction(std::move(tx));
+        chain::json::Value stored = ctx.ledger()->add_transaction(std::move(tx));
         if (ctx.options.json)
             ctx.print_json(stored);
         else if (!ctx.options.quiet)

@@ -6,8 +6,9 @@ namespace chainctl {
 
 void add_tx_list_command(CLI::App& parent, Context& ctx) {
     CLI::App* cmd = parent.add_subcommand("list", "List the pending transactions, oldest first");
+    add_node_option(*cmd, ctx);
     cmd->callback([&ctx] {
-        std::vector<chain::json::Value> pending = ctx.ledger().pending();
+        std::vector<chain::json::Value> pending = ctx.ledger()->pending();
         if (ctx.options.json) {
             ctx.print_json(chain::json::Array(pending.begin(), pending.end()));
             return;

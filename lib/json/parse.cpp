@@ -85,7 +85,7 @@ void Reader::expect_end() {
 void Reader::expect_literal(std::string_view literal) {
     if (m_text.substr(m_pos, literal.size()) != literal) {
         if (m_pos + literal.size() > m_text.size() && literal.starts_with(m_text.substr(m_pos)))
-            fail("unexpected end of input (is the file truncated?)");
+            fail("unexpected end of input (truncated?)");
         fail("unexpected " + describe_char(m_text[m_pos]));
     }
     m_pos += literal.size();
@@ -104,7 +104,7 @@ void Reader::read_string(std::string& out) {
         const char* run = p;
         p = find_string_stop(p, end);
         out.append(run, p);
-        if (p == end) fail_at(p, "unexpected end of input inside a string (is it truncated?)");
+        if (p == end) fail_at(p, "unexpected end of input inside a string (truncated?)");
         auto c = static_cast<unsigned char>(*p);
         if (c == '"') {
             ++p;
@@ -285,11 +285,11 @@ bool Reader::separator(char close, bool& first) {
             if (peek() == close) fail("trailing comma before " + describe_char(close));
             return true;
         }
-        if (c == '\0') fail("unexpected end of input (is the file truncated?)");
+        if (c == '\0') fail("unexpected end of input (truncated?)");
         fail(std::string("expected ',' or '") + close + "', found " + describe_char(c));
     }
     first = false;
-    if (c == '\0') fail("unexpected end of input (is the file truncated?)");
+    if (c == '\0') fail("unexpected end of input (truncated?)");
     return true;
 }
 
@@ -337,7 +337,7 @@ Value Reader::read_value_at_depth(std::size_t depth) {
         }
         return read_number();
     case '\0':
-        if (m_pos >= m_text.size()) fail("unexpected end of input (is the file truncated?)");
+        if (m_pos >= m_text.size()) fail("unexpected end of input (truncated?)");
         fail("unexpected " + describe_char(c));
     default:
         if (is_digit(c)) return read_number();

@@ -37,8 +37,12 @@ const char* find_special(const char* p, const char* end) {
 
 } // namespace
 
-const char* find_string_stop(const char* p, const char* end) { return find_special<false>(p, end); }
+const char* find_string_stop(const char* p, const char* end) {
+    return find_special<false>(p, end);
+}
 
-const char* find_escape_needed(const char* p, const char* end) { return find_special<true>(p, end); }
+const char* find_escape_needed(const char* p, const char* end) {
+    return find_special<true>(p, end);
+}
 
 } // namespace chain::json

@@ -2,6 +2,7 @@
 
 #include "ledger/block.hpp"
 #include "ledger/transaction.hpp"
+#include "node/url.hpp"
 #include "store/chain_store.hpp"
 #include "store/journal.hpp"
 #include "store/pending_store.hpp"
@@ -30,7 +31,7 @@ MiningSnapshot snapshot(const Repository& repo) {
 
 } // namespace
 
-json::Value LocalLedger::add_transaction(json::Value tx) const {
+json::Value LocalLedger::add_transaction(json::Value tx) {
     ledger::check_new_transaction(tx);
     json::Value stored = ledger::stamp_transaction(std::move(tx), ledger::now_seconds());
     std::string line = json::dump(stored);
@@ -39,12 +40,12 @@ json::Value LocalLedger::add_transaction(json::Value tx) const {
     return stored;
 }
 
-std::vector<json::Value> LocalLedger::pending() const {
+std::vector<json::Value> LocalLedger::pending() {
     FileLock lock = m_repo.lock(LockMode::Shared);
     return PendingStore(m_repo.pending_path()).read();
 }
 
-MineOutcome LocalLedger::mine(ledger::MineOptions options) const {
+MineOutcome LocalLedger::mine(ledger::MineOptions options) {
     options.difficulty = m_repo.difficulty();
     MineOutcome outcome;
     for (;;) {
@@ -93,9 +94,34 @@ MineOutcome LocalLedger::mine(ledger::MineOptions options) const {
     }
 }
 
-ledger::ChainDocument LocalLedger::chain() const {
+ledger::ChainDocument LocalLedger::chain() {
     FileLock lock = m_repo.lock(LockMode::Shared);
     return chain_store(m_repo).load();
+}
+
+} // namespace chain::store
+
+namespace chain::store {
+
+std::vector<std::string> LocalLedger::peers() {
+    return chain().meta.peers;
+}
+
+std::vector<std::string> LocalLedger::add_peer(const std::string& url) {
+    std::string peer = node::normalize_peer_url(url);
+    FileLock lock = m_repo.lock(LockMode::Exclusive);
+    ChainStore chain = chain_store(m_repo);
+    ChainTip tip = chain.prepare_tip();
+    if (std::find(tip.peers.begin(), tip.peers.end(), peer) != tip.peers.end()) return tip.peers;
+    tip.peers.push_back(peer);
+    Journal(m_repo.root(), m_repo.state_dir()).commit(chain.peers_ops(tip, tip.peers));
+    chain.record_stamp();
+    return tip.peers;
+}
+
+std::string LocalLedger::register_with(const std::string&) {
+    throw Error("peer register needs a running node: start one with 'chainctl node serve' in " +
+                m_repo.root().string() + ", or give --node URL");
 }
 
 } // namespace chain::store

@@ -2,8 +2,7 @@
 // The operations the commands perform on a repository, each safe against concurrent processes
 // (the repository lock) and crashes (atomic writes and the journal).
 
-#include "ledger/chain_file.hpp"
-#include "ledger/miner.hpp"
+#include "ledger/ledger_api.hpp"
 #include "store/repository.hpp"
 
 #include "json/value.hpp"
@@ -11,29 +10,28 @@
 
 namespace chain::store {
 
-struct MineOutcome {
-    enum class Status { Mined, NothingToMine, Cancelled };
-    Status status = Status::NothingToMine;
-    json::Value block;
-    ledger::MineResult stats;
-};
+using ledger::MineOutcome;
 
-class LocalLedger {
+class LocalLedger : public ledger::LedgerApi {
 public:
     explicit LocalLedger(Repository repository) : m_repo(std::move(repository)) {}
     const Repository& repository() const { return m_repo; }
 
+    std::string location() const override { return m_repo.root().string(); }
     /// Checks, stamps and durably stores a new pending transaction; returns it as stored.
-    json::Value add_transaction(json::Value tx) const;
-    std::vector<json::Value> pending() const;
-
+    json::Value add_transaction(json::Value tx) override;
+    std::vector<json::Value> pending() override;
     /// Mines every pending transaction into one block and appends it. The proof-of-work search
     /// runs without the lock, so transactions can be added meanwhile; if the chain or the pending
     /// list changed underneath it, the search starts again on the new state.
-    MineOutcome mine(ledger::MineOptions options) const;
-
+    MineOutcome mine(ledger::MineOptions options) override;
     /// The whole chain file.
-    ledger::ChainDocument chain() const;
+    ledger::ChainDocument chain() override;
+    std::vector<std::string> peers() override;
+    /// Adds a (normalised) peer to chain.json, for the node to use when it starts.
+    std::vector<std::string> add_peer(const std::string& url) override;
+    /// Needs a running node: throws, saying so.
+    std::string register_with(const std::string& url) override;
 
 private:
     Repository m_repo;

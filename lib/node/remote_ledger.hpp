@@ -1,0 +1,34 @@
+#pragma once
+// A ledger that lives in a node, driven over its HTTP API: chainctl's node or the reference
+// Python node. chainctl's node answers requests that carry "Accept: application/json" with JSON
+// (the stored transaction, the mined block); the reference answers with its plain texts, which
+// are understood too.
+
+#include "ledger/ledger_api.hpp"
+#include "node/http_client.hpp"
+
+namespace chain::node {
+
+class RemoteLedger : public ledger::LedgerApi {
+public:
+    explicit RemoteLedger(const std::string& url, HttpTimeouts timeouts = {});
+
+    std::string location() const override { return m_url.str(); }
+    json::Value add_transaction(json::Value tx) override;
+    std::vector<json::Value> pending() override;
+    ledger::MineOutcome mine(ledger::MineOptions options) override;
+    ledger::ChainDocument chain() override;
+    std::vector<std::string> peers() override;
+    std::vector<std::string> add_peer(const std::string& url) override;
+    std::string register_with(const std::string& url) override;
+
+private:
+    HttpResponse call(std::string_view method, std::string_view endpoint,
+                      std::string_view body = {}, double io_s = 0) const;
+    [[noreturn]] void refused(const HttpResponse& r, std::string_view what) const;
+
+    Url m_url;
+    HttpTimeouts m_timeouts;
+};
+
+} // namespace chain::node

@@ -112,6 +112,10 @@ void add_node_serve_command(CLI::App& parent, Context& ctx) {
                     "Seconds to wait for a peer to connect or answer a small call (default 2)")
         ->check(CLI::Range(0.05, 600.0))
         ->option_text("S");
+    cmd->add_option("--client-timeout", o->node.client_timeout_s,
+                    "Seconds a client may stay silent before it is dropped (default 5)")
+        ->check(CLI::Range(0.1, 3600.0))
+        ->option_text("S");
     cmd->add_option("--sync-interval", o->node.sync_interval_s,
                     "Seconds between background syncs with the peers (default 30; 0: only when a "
                     "block does not fit)")

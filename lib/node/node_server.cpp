@@ -126,9 +126,17 @@ int Node::bind() {
     m_http->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     m_http->set_keep_alive_max_count(100000);
     m_http->set_keep_alive_timeout(5);
-    m_http->set_read_timeout(static_cast<time_t>(m_options.client_timeout_s), 0);
+    const auto client_s = static_cast<time_t>(m_options.client_timeout_s);
+    m_http->set_read_timeout(client_s,
+                             static_cast<time_t>((m_options.client_timeout_s - static_cast<double>(client_s)) * 1e6));
     m_http->set_write_timeout(30, 0);
     m_http->set_payload_max_length(m_options.max_body);
+    // httplib's default also sets SO_REUSEPORT, which would let a second node share the port
+    // silently; SO_REUSEADDR alone allows a restart while old connections linger.
+    m_http->set_socket_options([](socket_t sock) {
+        int yes = 1;
+        ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
     m_port = m_options.port == 0
                  ? m_http->bind_to_any_port(m_options.host)
                  : (m_http->bind_to_port(m_options.host, m_options.port) ? m_options.port : -1);
@@ -328,9 +336,10 @@ void Node::register_with(const std::string& url, const std::string& self_url) {
         throw BadRequest("that is this node's own address; a node never peers with itself");
     HttpResponse r;
     try {
+        // The read timeout is per read: a long chain still arrives as long as it keeps coming.
         r = http_request(parse_url(url), "POST", "register_node",
                          json::dump(json::Object{{"node_address", self_url}}), {},
-                         {m_options.peer_timeout_s, 60});
+                         {m_options.peer_timeout_s, 5 * m_options.peer_timeout_s});
     } catch (const Error& e) {
         std::string why = e.what();
         bool timed_out = why.find("no connection after") != std::string::npos ||

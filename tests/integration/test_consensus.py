@@ -1,0 +1,135 @@
+"""Consensus that works: forks resolved by the longest valid chain, gaps filled by syncing."""
+
+import json
+import unittest
+
+from harness import ChainctlTestCase
+from nodes import Network, wait_until
+
+
+class ConsensusTest(ChainctlTestCase):
+    def test_a_fork_is_resolved_by_the_longest_chain(self):
+        net = Network(self, self.tmp)
+        a = net.chainctl_node("a")
+        b = net.chainctl_node("b")
+        # Apart, A mines two blocks and B one: two chains that share only genesis.
+        for i in range(2):
+            a.add("alice", f"a{i}")
+            a.mine()
+        b.add("bob", "b0 is orphaned")
+        b.mine()
+        self.assertNotEqual(a.chain()["chain"][1], b.chain()["chain"][1])
+        # B joins A: A's chain is longer, so B adopts it...
+        status, text = b.post("register_with", {"node_address": a.url})
+        self.assertEqual(status, 200, text)
+        self.assertEqual(b.chain()["chain"], a.chain()["chain"])
+        # ...and the transaction of B's orphaned block is pending again, not lost.
+        pending = json.loads(b.get("pending_tx")[1])
+        self.assertEqual([t["content"] for t in pending], ["b0 is orphaned"])
+        b.mine()
+        wait_until(lambda: a.length() == 4, message="A to take B's next block")
+        contents = [t["content"] for blk in a.chain()["chain"] for t in blk["transactions"]]
+        self.assertEqual(contents, ["a0", "a1", "b0 is orphaned"])
+
+    def test_before_announcing_a_miner_defers_to_a_longer_chain(self):
+        net = Network(self, self.tmp)
+        a = net.chainctl_node("a")
+        b = net.chainctl_node("b")
+        for i in range(3):
+            b.add("bob", f"b{i}")
+            b.mine()
+        # A knows B (one way) but has not synced: A mines block #1 on its short chain.
+        a.post("register_node", {"node_address": b.url})
+        a.add("alice", "mined on a short chain")
+        self.assertEqual(a.mine(), "Block #1 is mined.")
+        # Its check for a longer chain finds B's: A adopts it, announces nothing, keeps the post.
+        self.assertEqual(a.chain()["chain"], b.chain()["chain"])
+        self.assertEqual([t["content"] for t in json.loads(a.get("pending_tx")[1])], ["mined on a short chain"])
+        self.assertEqual(b.length(), 4)
+        self.assertNotIn("POST /add_block", b.log())
+
+    def test_a_gap_makes_the_node_sync_instead_of_refusing(self):
+        net = Network(self, self.tmp)
+        a = net.chainctl_node("a")
+        b = net.chainctl_node("b")
+        for i in range(3):
+            a.add("alice", f"post {i}")
+            a.mine()
+        # B knows A but holds only genesis; A's tip block arrives: a gap of two blocks.
+        b.post("register_node", {"node_address": a.url})
+        tip = a.chain()["chain"][-1]
+        status, text = b.post("add_block", json.dumps(tip, sort_keys=True), headers={"Content-Type": "application/json"})
+        self.assertEqual(status, 202, text)
+        self.assertIn("gap", text)
+        wait_until(lambda: b.length() == 4, message="B to sync after the gap")
+        self.assertEqual(b.chain()["chain"], a.chain()["chain"])
+
+    def test_a_longer_but_invalid_chain_is_refused(self):
+        net = Network(self, self.tmp)
+        a = net.chainctl_node("a")
+        source = net.chainctl_node("source")
+        for i in range(3):
+            source.add("mallory", f"m{i}")
+            source.mine()
+        tampered = source.chain()
+        tampered["chain"][2]["transactions"][0]["content"] = "rewritten history"
+        fake = FakePeer(json.dumps(tampered))
+        self.addCleanup(fake.close)
+        # Registering with it: the chain is checked block by block and refused, with the reason.
+        status, text = a.post("register_with", {"node_address": fake.url})
+        self.assertEqual(status, 502, text)
+        self.assertIn("not valid", text)
+        self.assertIn("block 2: hash mismatch", text)
+        self.assertEqual(a.length(), 1)
+        # Announced as a gap, the same chain is fetched by consensus and refused again.
+        a.post("register_node", {"node_address": fake.url})
+        status, text = a.post("add_block", json.dumps(tampered["chain"][3]), headers={"Content-Type": "application/json"})
+        self.assertEqual(status, 202, text)
+        wait_until(lambda: "GET /chain" in fake.requests, message="A to fetch the fake chain")
+        wait_until(lambda: "not valid" in a.log(), message="A to log the refusal")
+        self.assertEqual(a.length(), 1)
+
+
+class FakePeer:
+    """A peer that serves a fixed chain file at /chain and nothing else."""
+
+    def __init__(self, chain_text):
+        import http.server
+        import threading
+
+        requests = self.requests = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                requests.append(f"GET {self.path}")
+                body = chain_text.encode() if self.path == "/chain" else b"not found"
+                self.send_response(200 if self.path == "/chain" else 404)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_POST(self):
+                requests.append(f"POST {self.path}")
+                length = int(self.headers.get("Content-Length", 0))
+                self.rfile.read(length)
+                body = chain_text.encode() if self.path == "/register_node" else b"ok"
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,84 @@
+"""The CLI over HTTP: --node on every command that takes it, and local commands on a repository
+that a node serves go through that node (never a second writer)."""
+
+import json
+import socket
+import unittest
+
+from harness import ChainctlTestCase, run
+from nodes import Network
+
+
+class RemoteCliTest(ChainctlTestCase):
+    def test_every_command_with_node(self):
+        net = Network(self, self.tmp)
+        a = net.chainctl_node("a")
+        b = net.chainctl_node("b")
+        r = run("tx", "add", "--node", a.url.rstrip("/"), "--author", "alice", "--content", "over http", "--json")
+        self.assertEqual(r.code, 0, r)
+        stored = r.json()
+        self.assertEqual(stored["content"], "over http")
+        self.assertIsInstance(stored["timestamp"], float)  # chainctl's node says what it stored
+        self.assertEqual(run("tx", "list", "--node", a.url, "--json").json(), [stored])
+        r = run("mine", "--node", a.url, "--json")
+        self.assertEqual(r.code, 0, r)
+        self.assertEqual(r.json()["block"]["transactions"], [stored])
+        self.assertIn("hashes_tried", r.json())
+        r = run("mine", "--node", a.url)
+        self.assertEqual(r.code, 1, r)
+        self.assertIn("nothing to mine", r.err)
+        self.assertEqual(run("chain", "show", "--node", a.url, "--json").json()["length"], 2)
+        self.assertIn("over http", run("chain", "show", "--node", a.url, "--format", "posts").out)
+        r = run("peer", "register", "--with", a.url, "--node", b.url)
+        self.assertEqual(r.out.strip(), "Registration successful")
+        self.assertEqual(run("peer", "list", "--node", b.url).out.split(), [a.url])
+        self.assertEqual(run("peer", "list", "--node", a.url, "--json").json(), [b.url])
+        r = run("peer", "add", "http://10.1.2.3:8000", "--node", a.url, "--json")
+        self.assertEqual(sorted(r.json()["peers"]), sorted([b.url, "http://10.1.2.3:8000/"]))
+
+    def test_an_unreachable_node_is_one_clear_line(self):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        for args in (["tx", "list"], ["mine"], ["chain", "show"], ["peer", "list"],
+                     ["tx", "add", "--author", "a", "--content", "c"], ["peer", "register", "--with", "http://x:1/"]):
+            with self.subTest(args=args):
+                r = run(*args, "--node", f"http://127.0.0.1:{port}")
+                self.assertEqual(r.code, 1, r)
+                self.assertEqual(r.err, f"chainctl: error: cannot reach http://127.0.0.1:{port}/: connection refused\n")
+        r = run("tx", "list", "--node", "http://no-such-host.invalid:8000")
+        self.assertEqual(r.err, "chainctl: error: cannot reach http://no-such-host.invalid:8000/: unknown host no-such-host.invalid\n")
+        r = run("tx", "list", "--node", "127.0.0.1:8000")
+        self.assertEqual(r.code, 1)
+        self.assertIn("must be an http or https URL", r.err)
+
+    def test_local_commands_go_through_the_node_that_serves_the_repository(self):
+        net = Network(self, self.tmp)
+        node = net.chainctl_node("n")
+        repo = node.repo
+        r = run("tx", "add", "-C", repo, "--author", "local", "--content", "via the node", "--json")
+        self.assertEqual(r.code, 0, r)
+        self.assertEqual([t["content"] for t in json.loads(node.get("pending_tx")[1])], ["via the node"])
+        r = run("mine", "-C", repo, "--json")
+        self.assertEqual(r.code, 0, r)
+        self.assertEqual(node.length(), 2)  # the node mined it, and holds it
+        self.assertEqual(run("chain", "show", "-C", repo, "--json").json()["chain"], node.chain()["chain"])
+        self.assertEqual(run("verify", "-C", repo).code, 0)
+        r = run("peer", "add", "http://127.0.0.1:9/", "-C", repo)
+        self.assertEqual(r.code, 0, r)
+        self.assertEqual(json.loads(node.get("peers")[1]), ["http://127.0.0.1:9/"])
+        # After the node stops, the same commands work on the files.
+        node.stop()
+        self.assertEqual(run("tx", "add", "-C", repo, "--author", "a", "--content", "offline").code, 0)
+        self.assertEqual(len(run("tx", "list", "-C", repo, "--json").json()), 1)
+
+    def test_peer_register_needs_a_node(self):
+        repo = self.init_repo()
+        r = self.fails(1, "peer", "register", "--with", "http://127.0.0.1:1/", "-C", repo)
+        self.assertOneLineError(r, "peer register needs a running node")
+        r = self.fails(2, "peer", "register", "-C", repo)
+        self.assertOneLineError(r, "--with")
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -350,7 +350,60 @@ Value Reader::read_value() {
 }
 
 void Reader::skip_value() {
-    (void)read_value();
+    skip_value_at_depth(m_first.size());
+}
+
+// Checks one value like read_value but builds nothing: strings are scanned, not decoded (their
+// UTF-8 and escapes still checked), and numbers are only matched against the grammar.
+void Reader::skip_value_at_depth(std::size_t depth) {
+    if (depth > k_max_depth) fail("nesting deeper than 512 levels");
+    switch (peek()) {
+    case '{': {
+        ++m_pos;
+        bool first = true;
+        while (separator('}', first)) {
+            if (peek() != '"') fail("expected a string key");
+            skip_string();
+            if (peek() != ':') fail("expected ':' after an object key");
+            ++m_pos;
+            skip_value_at_depth(depth + 1);
+        }
+        return;
+    }
+    case '[': {
+        ++m_pos;
+        bool first = true;
+        while (separator(']', first))
+            skip_value_at_depth(depth + 1);
+        return;
+    }
+    case '"':
+        skip_string();
+        return;
+    default:
+        (void)read_value_at_depth(depth); // a scalar: as cheap to read as to skip
+    }
+}
+
+void Reader::skip_string() {
+    const char* const begin = m_text.data();
+    const char* const end = begin + m_text.size();
+    const char* p = begin + m_pos + 1;
+    for (;;) {
+        p = find_string_stop(p, end);
+        if (p == end) break;
+        if (*p == '"') {
+            m_pos = static_cast<std::size_t>(p + 1 - begin);
+            return;
+        }
+        if (*p == '\\' && end - p >= 2 &&
+            std::string_view("\"\\/bfnrt").find(p[1]) != std::string_view::npos) {
+            p += 2;
+            continue;
+        }
+        break; // \u escapes, non-ASCII and errors: let the decoder check them
+    }
+    read_string(m_scratch);
 }
 
 void Reader::begin_object() {

@@ -39,7 +39,7 @@ public:
     /// building it: strings whose text is already in that form (all of them, in files written
     /// by Python or chainctl) are copied through. Returns the value's type.
     Type read_canonical(std::string& out);
-    /// Skips one complete value, checking it.
+    /// Skips one complete value, checking it, without building it.
     void skip_value();
 
     /// Consumes '{'. Then call next_member() until it returns false.
@@ -72,6 +72,8 @@ private:
     void read_object_into(Object& object, std::size_t depth);
     bool separator(char close, bool& first);
     Type read_canonical_at_depth(std::string& out, std::size_t depth);
+    void skip_value_at_depth(std::size_t depth);
+    void skip_string();
     void read_canonical_string(std::string& out);
     void read_canonical_object(std::string& out, std::size_t depth);
 

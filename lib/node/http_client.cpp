@@ -84,6 +84,7 @@ HttpResponse http_request(const Url& node, std::string_view method, std::string_
     set_timeout(timeouts.io_s, [&](time_t s, time_t us) { client.set_read_timeout(s, us); });
     set_timeout(timeouts.io_s, [&](time_t s, time_t us) { client.set_write_timeout(s, us); });
     client.set_keep_alive(false);
+    client.set_tcp_nodelay(true);
     httplib::Headers hs;
     for (const auto& [k, v] : headers)
         hs.emplace(k, v);
@@ -91,16 +92,23 @@ HttpResponse http_request(const Url& node, std::string_view method, std::string_
 
     HttpResponse out;
     std::string received;
-    httplib::Result result = method == "GET"
-                                 ? client.Get(
-                                       path, hs, [](const httplib::Response&) { return true; },
-                                       [&](const char* data, std::size_t length) {
-                                           if (received.size() + length > max_response)
-                                               return false;
-                                           received.append(data, length);
-                                           return true;
-                                       })
-                                 : client.Post(path, hs, std::string(body), "application/json");
+    httplib::Result result =
+        method == "GET" ? client.Get(
+                              path, hs,
+                              [&](const httplib::Response& head) {
+                                  // One allocation for the whole body, not a doubling series.
+                                  std::size_t length = std::strtoull(
+                                      head.get_header_value("Content-Length").c_str(), nullptr, 10);
+                                  if (length > 0 && length <= max_response)
+                                      received.reserve(length);
+                                  return true;
+                              },
+                              [&](const char* data, std::size_t length) {
+                                  if (received.size() + length > max_response) return false;
+                                  received.append(data, length);
+                                  return true;
+                              })
+                        : client.Post(path, hs, std::string(body), "application/json");
     if (!result)
         throw Error("cannot reach " + node.str() + ": " +
                     describe(result.error(), node, timeouts, max_response));

@@ -124,11 +124,15 @@ void Node::log(const std::string& line) const {
 int Node::bind() {
     const unsigned threads = m_options.http_threads;
     m_http->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
+    // Headers and body go out in separate writes; without TCP_NODELAY the body waits for the
+    // client's delayed ACK (~40 ms per request).
+    m_http->set_tcp_nodelay(true);
     m_http->set_keep_alive_max_count(100000);
     m_http->set_keep_alive_timeout(5);
     const auto client_s = static_cast<time_t>(m_options.client_timeout_s);
-    m_http->set_read_timeout(client_s,
-                             static_cast<time_t>((m_options.client_timeout_s - static_cast<double>(client_s)) * 1e6));
+    m_http->set_read_timeout(
+        client_s,
+        static_cast<time_t>((m_options.client_timeout_s - static_cast<double>(client_s)) * 1e6));
     m_http->set_write_timeout(30, 0);
     m_http->set_payload_max_length(m_options.max_body);
     // httplib's default also sets SO_REUSEPORT, which would let a second node share the port

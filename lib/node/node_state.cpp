@@ -235,51 +235,60 @@ AdoptResult NodeState::adopt(std::string_view text) {
         return {AdoptResult::Outcome::NotLonger, "it is not longer than this node's chain",
                 report.blocks};
 
-    // Each block as chainctl writes it, one at a time, so memory stays near the text's size.
-    std::vector<std::string> lines, hashes;
+    // Each block as chainctl writes it, straight into the new file's image.
+    store::ChainImage::Builder builder(report.blocks, text.size());
     std::vector<ledger::Problem> ignored;
     ledger::read_chain_file(
-        text,
-        [&](json::Reader& reader) {
-            json::Value b = reader.read_value();
-            lines.push_back(json::dump(b));
-            hashes.push_back(b.find("hash")->as_string());
-        },
-        ignored);
+        text, [&](json::Reader& reader) { builder.add(reader.read_value()); }, ignored);
 
     std::lock_guard write(m_write);
+    // This node's peers, not the sender's.
+    store::ChainImage image = builder.finish(m_image.peers(), difficulty());
     const std::size_t old_length = m_image.length();
-    if (hashes.size() <= old_length)
+    if (image.length() <= old_length)
         return {AdoptResult::Outcome::NotLonger, "it is not longer than this node's chain",
-                hashes.size()};
+                image.length()};
     std::size_t fork = 1;
-    while (fork < old_length && m_image.hash(fork) == hashes[fork])
+    while (fork < old_length && m_image.hash(fork) == image.hash(fork))
         ++fork;
 
-    std::set<std::string> included;
-    for (std::size_t i = fork; i < hashes.size(); ++i)
-        add_canonical_transactions(json::parse(lines[i]), included);
-    std::vector<std::string> pending = pending_without({included.begin(), included.end()});
-    // Transactions of this node's blocks that the new chain leaves out are not lost: back to
-    // pending.
-    std::set<std::string> already;
-    for (const std::string& line : pending)
-        already.insert(json::dump_canonical(json::parse(line)));
+    // Pending transactions the new chain holds are dropped; those of this node's blocks that it
+    // leaves out (orphaned) go back to pending. Only these can matter, so the new blocks are
+    // searched for them alone, and not at all when there are none.
+    std::vector<std::pair<std::string, std::string>> candidates; // canonical, line
+    for (const std::string& line : m_pending)
+        candidates.emplace_back(json::dump_canonical(json::parse(line)), line);
+    const std::size_t pending_count = candidates.size();
     for (std::size_t i = fork; i < old_length; ++i) {
-        json::Value orphan = m_image.block(i);
-        for (const json::Value& tx : orphan.find("transactions")->as_array()) {
-            std::string canonical = json::dump_canonical(tx);
-            if (!included.contains(canonical) && already.insert(canonical).second)
-                pending.push_back(json::dump(tx));
-        }
+        const json::Value orphan =
+            m_image.block(i); // a named value: loops below hold references into it
+        for (const json::Value& tx : orphan.find("transactions")->as_array())
+            candidates.emplace_back(json::dump_canonical(tx), json::dump(tx));
+    }
+    std::set<std::string> wanted;
+    for (const auto& c : candidates)
+        wanted.insert(c.first);
+    std::set<std::string> included;
+    for (std::size_t i = fork; i < image.length() && !wanted.empty(); ++i) {
+        const json::Value block = image.block(i);
+        for (const json::Value& tx : block.find("transactions")->as_array())
+            if (std::string c = json::dump_canonical(tx); wanted.contains(c)) included.insert(c);
+    }
+    std::vector<std::string> pending;
+    std::set<std::string> kept;
+    for (std::size_t i = 0; i < candidates.size(); ++i) {
+        const auto& [canonical, line] = candidates[i];
+        if (included.contains(canonical)) continue;
+        const bool first_time = kept.insert(canonical).second;
+        if (i >= pending_count && !first_time) continue; // an orphan already pending
+        pending.push_back(line);
     }
 
-    store::ChainImage image =
-        store::ChainImage::from_blocks(lines, std::move(hashes), m_image.peers(), difficulty());
+    const std::size_t new_length = image.length();
     io::write_file_durable(m_repo.root() / k_chain_next, *image.body());
     commit_locked({store::RenameOp{k_chain_next, std::string(store::k_chain_file)}},
                   std::move(image), std::move(pending));
-    return {AdoptResult::Outcome::Adopted, "", lines.size()};
+    return {AdoptResult::Outcome::Adopted, "", new_length};
 }
 
 bool NodeState::add_peer(const std::string& url) {

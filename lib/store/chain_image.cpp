@@ -5,6 +5,7 @@
 #include "store/repository.hpp"
 
 #include "json/parse.hpp"
+#include "json/write.hpp"
 
 namespace chain::store {
 
@@ -55,20 +56,27 @@ ChainImage ChainImage::from_layout(std::string text, int difficulty) {
     return image;
 }
 
-ChainImage ChainImage::from_blocks(const std::vector<std::string>& lines,
-                                   std::vector<std::string> hashes, std::vector<std::string> peers,
-                                   int difficulty) {
-    std::string body = ledger::layout_header(lines.size());
+ChainImage::Builder::Builder(std::size_t blocks, std::size_t expected_bytes)
+    : m_body(ledger::layout_header(blocks)) {
+    m_body.reserve(expected_bytes + 4096);
+    m_line_starts.reserve(blocks);
+    m_hashes.reserve(blocks);
+}
+
+void ChainImage::Builder::add(const json::Value& block) {
+    if (!m_hashes.empty()) m_body += ",\n";
+    m_line_starts.push_back(m_body.size());
+    json::write(block, m_body); // the block's own key order, as json.dumps writes it
+    m_hashes.push_back(block.find("hash")->as_string());
+}
+
+ChainImage ChainImage::Builder::finish(std::vector<std::string> peers, int difficulty) {
     ChainImage image;
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-        if (i) body += ",\n";
-        image.m_line_starts.push_back(body.size());
-        body += lines[i];
-    }
-    image.m_tail_offset = body.size();
-    body += ledger::layout_tail(peers, difficulty);
-    image.m_body = std::make_shared<const std::string>(std::move(body));
-    image.m_hashes = std::move(hashes);
+    image.m_tail_offset = m_body.size();
+    m_body += ledger::layout_tail(peers, difficulty);
+    image.m_body = std::make_shared<const std::string>(std::move(m_body));
+    image.m_line_starts = std::move(m_line_starts);
+    image.m_hashes = std::move(m_hashes);
     image.m_peers = std::move(peers);
     image.m_difficulty = difficulty;
     return image;

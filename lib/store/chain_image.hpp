@@ -19,10 +19,18 @@ class ChainImage {
 public:
     /// An image of a file in chainctl's layout (as ChainStore::prepare_tip leaves it).
     static ChainImage from_layout(std::string text, int difficulty);
-    /// An image of blocks already checked to be a valid chain.
-    static ChainImage from_blocks(const std::vector<std::string>& lines,
-                                  std::vector<std::string> hashes, std::vector<std::string> peers,
-                                  int difficulty);
+    /// Builds the image of a chain already checked to be valid, one block at a time.
+    class Builder {
+    public:
+        Builder(std::size_t blocks, std::size_t expected_bytes);
+        void add(const json::Value& block);
+        ChainImage finish(std::vector<std::string> peers, int difficulty);
+
+    private:
+        std::string m_body;
+        std::vector<std::size_t> m_line_starts;
+        std::vector<std::string> m_hashes;
+    };
 
     std::shared_ptr<const std::string> body() const { return m_body; }
     std::size_t length() const { return m_hashes.size(); }

@@ -128,7 +128,15 @@ class KillLoopTest(ChainctlTestCase):
     def test_kill_9_at_random_moments_loses_nothing_acknowledged(self):
         repo = self.init_repo("repo", "--difficulty", "1")
         rng = random.Random(2026)
-        acknowledged = []
+        # Kill within about twice the time a write takes here, whatever the build or machine,
+        # so that kills land before, during and after writes.
+        timings = []
+        for i in range(5):
+            start = time.perf_counter()
+            self.ok("tx", "add", "-C", repo, "-q", "--author", "k", "--content", f"warm-up {i}")
+            timings.append(time.perf_counter() - start)
+        window = 2 * sorted(timings)[2]
+        acknowledged = [f"warm-up {i}" for i in range(5)]
         killed = 0
         for round_ in range(120):
             procs = []
@@ -139,7 +147,7 @@ class KillLoopTest(ChainctlTestCase):
                 procs.append((p, content))
             miner = subprocess.Popen([BIN, "mine", "-C", repo, "-q"], stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
-            time.sleep(rng.uniform(0, 0.012))
+            time.sleep(rng.uniform(0, window))
             for p in [p for p, _ in procs] + [miner]:
                 if p.poll() is None:
                     p.kill()

@@ -265,3 +265,32 @@ TEST_CASE("the fast validator agrees with the full one on damaged chains", "[led
     }
     CHECK(compared > 500);
 }
+
+TEST_CASE("skip_value accepts and rejects exactly what read_value does", "[json]") {
+    JsonTextGenerator gen(777);
+    std::mt19937_64 rng(5);
+    static const char damage[] = "\"\\{}[],:0eE.-xu \x01\xff";
+    for (int i = 0; i < 20000; ++i) {
+        std::string text = gen.value();
+        if (i % 2) text[rng() % text.size()] = damage[rng() % (sizeof damage - 1)];
+        std::string read_error, skip_error;
+        std::size_t read_end = 0, skip_end = 0;
+        try {
+            json::Reader r(text);
+            r.read_value();
+            read_end = r.offset();
+        } catch (const json::ParseError& e) {
+            read_error = e.what();
+        }
+        try {
+            json::Reader r(text);
+            r.skip_value();
+            skip_end = r.offset();
+        } catch (const json::ParseError& e) {
+            skip_error = e.what();
+        }
+        INFO("input: " << text);
+        REQUIRE(skip_error == read_error);
+        REQUIRE(skip_end == read_end);
+    }
+}

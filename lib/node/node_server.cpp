@@ -241,7 +241,12 @@ MineReport Node::mine() {
             std::lock_guard lock(m_cancel_mutex);
             m_mining_cancel = nullptr;
         }
-        if (!result.found) continue; // the tip moved, or the node is stopping
+        if (!result.found) { // the tip moved, or the node is stopping
+            if (!m_stopping)
+                log("mining: the tip moved while searching for block #" +
+                    std::to_string(job->index) + "; searching again on the new tip");
+            continue;
+        }
         json::Value block = ledger::make_block(job->index, job->transactions, timestamp,
                                                job->previous_hash, result.nonce, result.hash);
         if (!m_state.commit_mined(*job, block)) continue;

@@ -113,9 +113,4 @@ std::unique_ptr<chain::ledger::LedgerApi> Context::ledger() const {
     return std::make_unique<chain::store::LocalLedger>(repo);
 }
 
-bool Context::remote() const {
-    if (!options.node.empty()) return true;
-    return chain::store::ServeMarker::running_node(repository()).has_value();
-}
-
 } // namespace chainctl

@@ -83,8 +83,6 @@ public:
     /// The ledger the command works on: the node named by --node; else the repository, through
     /// the node that serves it if one does (so there is never a second writer), or directly.
     std::unique_ptr<chain::ledger::LedgerApi> ledger() const;
-    /// Whether the ledger is reached over HTTP.
-    bool remote() const;
 
 private:
     Output m_out{1};

@@ -74,18 +74,4 @@ std::uint32_t decode_utf8(std::string_view text, std::size_t& pos) {
     return cp;
 }
 
-bool is_valid_utf8(std::string_view text) {
-    std::size_t i = 0;
-    while (i < text.size()) {
-        if (static_cast<unsigned char>(text[i]) < 0x80) {
-            ++i;
-            continue;
-        }
-        std::size_t n = utf8_sequence_length(text.substr(i));
-        if (n == 0) return false;
-        i += n;
-    }
-    return true;
-}
-
 } // namespace chain::json

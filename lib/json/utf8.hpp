@@ -21,7 +21,4 @@ std::size_t utf8_sequence_length(std::string_view text);
 /// for bytes that are not UTF-8, so a writer never stops on them.
 std::uint32_t decode_utf8(std::string_view text, std::size_t& pos);
 
-/// True when the whole text is strict UTF-8.
-bool is_valid_utf8(std::string_view text);
-
 } // namespace chain::json

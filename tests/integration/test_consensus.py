@@ -13,11 +13,8 @@ class ConsensusTest(ChainctlTestCase):
         a = net.chainctl_node("a")
         b = net.chainctl_node("b")
         # Apart, A mines two blocks and B one: two chains that share only genesis.
-        for i in range(2):
-            a.add("alice", f"a{i}")
-            a.mine()
-        b.add("bob", "b0 is orphaned")
-        b.mine()
+        a.post_and_mine("alice", "a0", "a1")
+        b.post_and_mine("bob", "b0 is orphaned")
         self.assertNotEqual(a.chain()["chain"][1], b.chain()["chain"][1])
         # B joins A: A's chain is longer, so B adopts it...
         status, text = b.post("register_with", {"node_address": a.url})
@@ -35,9 +32,7 @@ class ConsensusTest(ChainctlTestCase):
         net = Network(self, self.tmp)
         a = net.chainctl_node("a")
         b = net.chainctl_node("b")
-        for i in range(3):
-            b.add("bob", f"b{i}")
-            b.mine()
+        b.post_and_mine("bob", "b0", "b1", "b2")
         # A knows B (one way) but has not synced: A mines block #1 on its short chain.
         a.post("register_node", {"node_address": b.url})
         a.add("alice", "mined on a short chain")
@@ -52,9 +47,7 @@ class ConsensusTest(ChainctlTestCase):
         net = Network(self, self.tmp)
         a = net.chainctl_node("a")
         b = net.chainctl_node("b")
-        for i in range(3):
-            a.add("alice", f"post {i}")
-            a.mine()
+        a.post_and_mine("alice", "post 0", "post 1", "post 2")
         # B knows A but holds only genesis; A's tip block arrives: a gap of two blocks.
         b.post("register_node", {"node_address": a.url})
         tip = a.chain()["chain"][-1]
@@ -68,9 +61,7 @@ class ConsensusTest(ChainctlTestCase):
         net = Network(self, self.tmp)
         a = net.chainctl_node("a")
         source = net.chainctl_node("source")
-        for i in range(3):
-            source.add("mallory", f"m{i}")
-            source.mine()
+        source.post_and_mine("mallory", "m0", "m1", "m2")
         tampered = source.chain()
         tampered["chain"][2]["transactions"][0]["content"] = "rewritten history"
         fake = FakePeer(json.dumps(tampered))

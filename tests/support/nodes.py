@@ -84,6 +84,12 @@ class Node:
         status, text = self.post("new_transaction", {"author": author, "content": content})
         assert status == 201, (status, text)
 
+    def post_and_mine(self, author, *contents):
+        """One block per content, each holding that one post."""
+        for content in contents:
+            self.add(author, content)
+            self.mine()
+
     def mine(self):
         status, text = self.get("mine", timeout=120)
         assert status == 200, (status, text)

@@ -49,6 +49,10 @@ void add_commands(CLI::App& app, Context& ctx) {
     add_peer_add_command(*peer, ctx);
     add_peer_list_command(*peer, ctx);
 
+    CLI::App* ui = app.add_subcommand("ui", "Serve the web page");
+    ui->require_subcommand(1);
+    add_ui_serve_command(*ui, ctx);
+
     add_bench_command(app, ctx);
 
     note_global_options(app, app.get_footer());

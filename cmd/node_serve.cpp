@@ -1,14 +1,12 @@
 // chainctl node serve [-C DIR] [--host H] [--port P] [--advertise URL] [--peer URL ...]
 #include "commands.hpp"
 #include "node/node_server.hpp"
+#include "stop_signals.hpp"
 #include "store/serve_marker.hpp"
 
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <pthread.h>
-#include <thread>
 
 namespace chainctl {
 
@@ -40,13 +38,7 @@ chain::store::Repository repository_to_serve(Context& ctx) {
 }
 
 void serve(ServeOptions& o, Context& ctx) {
-    // Signals are taken by one thread with sigwait, so they must be blocked before any other
-    // thread starts; the threads started below inherit the mask.
-    sigset_t stop_signals;
-    sigemptyset(&stop_signals);
-    sigaddset(&stop_signals, SIGINT);
-    sigaddset(&stop_signals, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+    StopSignals signals; // before the threads below start
 
     chain::store::Repository repo = repository_to_serve(ctx);
     chain::store::ServeMarker marker = chain::store::ServeMarker::acquire(repo);
@@ -74,14 +66,7 @@ void serve(ServeOptions& o, Context& ctx) {
                        " pending, " + std::to_string(s.peers) + " peers)");
     ctx.out().flush(); // scripts wait for this line, e.g. to learn the port chosen by --port 0
 
-    std::thread waiter([&] {
-        int signal = 0;
-        sigwait(&stop_signals, &signal);
-        node.stop();
-    });
-    node.serve();
-    pthread_kill(waiter.native_handle(), SIGTERM); // wakes the waiter if serve() ended by itself
-    waiter.join();
+    signals.run([&] { node.serve(); }, [&] { node.stop(); });
     ctx.note("Stopped; everything acknowledged is on disk in " + repo.root().string());
 }
 

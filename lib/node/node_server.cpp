@@ -12,6 +12,7 @@
 #include <cstring>
 #include <httplib.h>
 #include <netdb.h>
+#include <regex>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -446,6 +447,7 @@ void Node::install_routes() {
         reply_json(r, 200, json::Value(std::move(out)));
     };
     route("mine", k_allowed_both, mine_handler, mine_handler);
+    m_mine_handler = mine_handler;
     route("register_node", k_allowed_post, nullptr, [this](const Request& q, Response& r) {
         std::string peer = node_address(q);
         if (std::string host = q.get_header_value("Host"); !host.empty())
@@ -534,6 +536,17 @@ void Node::install_routes() {
     s.set_error_handler(httplib::Server::HandlerWithResponse([this](const Request& q, Response& r) {
         if (!r.body.empty() || r.content_length_ > 0)
             return httplib::Server::HandlerResponse::Unhandled;
+        if (r.status == 400 && is_bodyless_post(q)) {
+            std::smatch m;
+            static const std::regex mine_path("/+mine/*");
+            if (std::regex_match(q.path, m, mine_path)) {
+                r.status = -1;
+                m_mine_handler(q, r);
+                return httplib::Server::HandlerResponse::Handled;
+            }
+            reply(q, r, 400, "the request has no body; send a JSON object");
+            return httplib::Server::HandlerResponse::Handled;
+        }
         std::string message;
         if (r.status == 404)
             message = "no such endpoint: " + q.method + " " + q.path;
@@ -555,6 +568,11 @@ void Node::install_routes() {
         std::snprintf(buf, sizeof buf, " %d %.1f ms", r.status, ms);
         m_options.log(q.method + " " + q.path + buf);
     });
+}
+
+bool is_bodyless_post(const httplib::Request& q) {
+    return q.method == "POST" && !q.has_header("Content-Length") &&
+           !q.has_header("Transfer-Encoding");
 }
 
 } // namespace chain::node

@@ -103,8 +103,15 @@ private:
     std::string m_sync_preferred;
     std::thread m_sync_thread;
 
+    // POST /mine, kept so that a body-less POST (which httplib refuses) can still be served.
+    std::function<void(const httplib::Request&, httplib::Response&)> m_mine_handler;
+
     TaskPool m_peer_calls;
 };
+
+/// Whether httplib refused q only because it is a POST with neither Content-Length nor chunked
+/// encoding: a request that HTTP/1.1 says has an empty body, and that curl -X POST sends.
+bool is_bodyless_post(const httplib::Request& q);
 
 /// An unreachable node: 504 when it timed out, 502 otherwise.
 class HttpFailure : public Error {

@@ -1,0 +1,64 @@
+#pragma once
+// chainctl ui serve: the reference lab's "decentralized content sharing" page, embedded. It serves
+// the page and a small JSON API that the page calls on the same origin:
+//
+//   GET  /api/state  the node in use, whether it answers, the chain height, peers, the pending
+//                    transactions and the posts (newest first, each with its block and hash)
+//   POST /api/post   {"author", "content"}: sent to the node's /new_transaction
+//   POST /api/mine   asks the node to mine; returns its answer
+//
+// Every response carries a strict Content-Security-Policy: scripts and styles only from the
+// server itself, no inline script, nothing from elsewhere.
+
+#include "ui/node_pool.hpp"
+
+#include "json/value.hpp"
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace httplib {
+class Server;
+}
+
+namespace chain::ui {
+
+struct UiOptions {
+    std::vector<std::string> nodes;
+    std::string host = "127.0.0.1";
+    int port = 5000; // 0: any free port
+    double node_timeout_s = 2;
+    std::function<void(const std::string&)> log;
+};
+
+class UiServer {
+public:
+    explicit UiServer(UiOptions options);
+    ~UiServer();
+    UiServer(const UiServer&) = delete;
+    UiServer& operator=(const UiServer&) = delete;
+
+    /// Listens; throws chain::Error when it cannot. Returns the port.
+    int bind();
+    std::string local_url() const;
+    void serve();
+    void stop();
+
+    /// The /api/state document.
+    std::string state_json();
+
+private:
+    void install_routes();
+
+    UiOptions m_options;
+    NodePool m_pool;
+    std::unique_ptr<httplib::Server> m_http;
+    int m_port = 0;
+};
+
+/// The page's view of a chain: its posts, newest first, each {"author", "content", "timestamp",
+/// "block", "hash"}; author and content as text even when a client stored something else.
+json::Value posts_of(const json::Array& blocks);
+
+} // namespace chain::ui

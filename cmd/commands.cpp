@@ -54,6 +54,11 @@ void add_commands(CLI::App& app, Context& ctx) {
     add_ui_serve_command(*ui, ctx);
 
     add_bench_command(app, ctx);
+    // Handled in main() as "CMD --help"; listed here so --help shows it.
+    app.add_subcommand("help",
+                       "Show the help of a command: chainctl help CMD is chainctl CMD --help")
+        ->allow_extras();
+    add_completion_command(app, ctx);
 
     note_global_options(app, app.get_footer());
 }

@@ -23,5 +23,6 @@ void add_peer_register_command(CLI::App& parent, Context& ctx);
 void add_peer_add_command(CLI::App& parent, Context& ctx);
 void add_peer_list_command(CLI::App& parent, Context& ctx);
 void add_ui_serve_command(CLI::App& parent, Context& ctx);
+void add_completion_command(CLI::App& parent, Context& ctx);
 
 } // namespace chainctl

@@ -1,6 +1,8 @@
 // chainctl: one binary of composable subcommands over the chain library.
 #include "commands.hpp"
+#include "suggest.hpp"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 
@@ -38,13 +40,26 @@ int main(int argc, char** argv) {
                "Run 'chainctl COMMAND --help' for a command's options.");
     chainctl::add_commands(app, ctx);
 
+    // "chainctl help CMD..." is "chainctl CMD... --help", so the two print the same.
+    std::vector<std::string> args(argv + 1, argv + argc);
+    auto asks_help = [](const std::string& a) { return a == "--help" || a == "-h"; };
+    if (!args.empty() && args.front() == "help" &&
+        std::none_of(args.begin() + 1, args.end(), asks_help)) {
+        args.erase(args.begin());
+        if (!chainctl::is_command_path(app, args)) {
+            print_error(chainctl::explain_usage_error(app, args, ""));
+            return chainctl::k_exit_usage;
+        }
+        args.push_back("--help");
+    }
+
     try {
         try {
-            app.parse(argc, argv);
+            std::vector<std::string> reversed(args.rbegin(), args.rend()); // CLI11 wants them so
+            app.parse(reversed);
         } catch (const CLI::ParseError& e) {
             if (e.get_exit_code() == 0) return app.exit(e); // --help, --version
-            print_error(e.what());
-            std::fputs("Run 'chainctl --help' for usage.\n", stderr);
+            print_error(chainctl::explain_usage_error(app, args, e.what()));
             return chainctl::k_exit_usage;
         }
         ctx.out().flush();

@@ -7,7 +7,8 @@ import unittest
 from harness import BIN, VECTORS, ChainctlTestCase
 
 COMMANDS = [["init"], ["tx", "add"], ["tx", "list"], ["mine"], ["chain", "show"], ["verify"],
-            ["block", "hash"], ["bench"]]
+            ["block", "hash"], ["bench"], ["node", "serve"], ["peer", "register"], ["peer", "add"],
+            ["peer", "list"], ["ui", "serve"]]
 
 
 class OutputTest(ChainctlTestCase):
@@ -17,6 +18,28 @@ class OutputTest(ChainctlTestCase):
                 r = self.ok(*cmd, "--help")
                 self.assertIn("Usage:", r.out)
                 self.assertEqual(r.err, "")
+
+    def test_help_cmd_is_cmd_help(self):
+        for cmd in COMMANDS + [["node", "serve"], ["peer", "register"], ["ui", "serve"], ["tx"]]:
+            with self.subTest(cmd=cmd):
+                self.assertEqual(self.ok("help", *cmd).out, self.ok(*cmd, "--help").out)
+        self.assertEqual(self.ok("help").out, self.ok("--help").out)
+        self.assertIn("did you mean 'verify'", self.fails(2, "help", "verfy").err)
+
+    def test_usage_errors_name_the_closest_command_or_option(self):
+        for args, message in [
+            (["verfy"], "unknown command 'verfy' for 'chainctl'; did you mean 'verify'?"),
+            (["tx", "ad"], "unknown command 'ad' for 'chainctl tx'; did you mean 'add'?"),
+            (["chian", "show"], "unknown command 'chian' for 'chainctl'; did you mean 'chain'?"),
+            (["chain", "show", "--formt", "posts"], "unknown option '--formt' for 'chainctl chain show'; did you mean '--format'?"),
+            (["node", "serve", "--prot", "1"], "unknown option '--prot' for 'chainctl node serve'; did you mean '--port'?"),
+            (["tx"], "'chainctl tx' needs a command: add, list"),
+            (["xyzzy"], "unknown command 'xyzzy' for 'chainctl'; see 'chainctl --help'"),
+            (["init", "--difficulty", "99"], "--difficulty: Value 99 not in range 0 to 64; see 'chainctl init --help'"),
+        ]:
+            with self.subTest(args=args):
+                r = self.fails(2, *args)
+                self.assertEqual(r.err, f"chainctl: error: {message}\n")
 
     def test_version(self):
         self.assertRegex(self.ok("--version").out, r"^chainctl \d+\.\d+\.\d+\n$")

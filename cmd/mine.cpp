@@ -1,6 +1,7 @@
 // chainctl mine [--threads N]
 #include "commands.hpp"
 #include "format.hpp"
+#include "progress.hpp"
 
 #include "json/write.hpp"
 #include <atomic>
@@ -94,16 +95,13 @@ void add_mine_command(CLI::App& parent, Context& ctx) {
         chain::ledger::MineOptions options;
         options.threads = *threads;
         options.cancel = &g_cancel_mining;
-        bool progress_shown = false;
-        if (ctx.stderr_is_terminal() && !ctx.options.quiet) {
+        Progress progress(ctx);
+        if (progress.enabled())
             options.progress = [&](std::uint64_t hashes, double elapsed) {
-                if (elapsed < 1.0) return;
-                progress_shown = true;
-                std::fprintf(stderr, "\r\x1b[Kmining: %llu hashes, %.1f s, %s",
-                             static_cast<unsigned long long>(hashes), elapsed,
-                             rate(hashes / elapsed).c_str());
+                progress.update("mining: " + std::to_string(hashes) + " hashes, " +
+                                std::to_string(static_cast<int>(elapsed)) + " s, " +
+                                rate(static_cast<double>(hashes) / elapsed));
             };
-        }
         chain::ledger::MineOutcome m;
         std::string location;
         {
@@ -112,7 +110,6 @@ void add_mine_command(CLI::App& parent, Context& ctx) {
             location = ledger->location();
             m = ledger->mine(options);
         }
-        if (progress_shown) std::fputs("\r\x1b[K", stderr);
         using Status = chain::ledger::MineOutcome::Status;
         if (m.status == Status::NothingToMine)
             throw chain::Error("nothing to mine: no pending transactions at " + location +

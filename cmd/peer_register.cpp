@@ -1,5 +1,6 @@
 // chainctl peer register --with URL [--node URL]
 #include "commands.hpp"
+#include "progress.hpp"
 
 namespace chainctl {
 
@@ -13,7 +14,11 @@ void add_peer_register_command(CLI::App& parent, Context& ctx) {
                 "-d '{\"node_address\": \"URL\"}'");
     cmd->callback([with, &ctx] {
         auto ledger = ctx.ledger();
-        std::string message = ledger->register_with(*with);
+        std::string message;
+        {
+            ProgressTicker ticker(ctx, "registering with " + *with + " and syncing");
+            message = ledger->register_with(*with);
+        }
         if (ctx.options.json)
             ctx.print_json(chain::json::Object{
                 {"node", ledger->location()}, {"with", *with}, {"message", message}});

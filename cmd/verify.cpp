@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "format.hpp"
+#include "progress.hpp"
 
 #include <unistd.h>
 
@@ -20,16 +21,32 @@ struct FileReport {
     chain::ledger::VerifyReport report;
 };
 
-FileReport verify_one(const std::string& file, std::optional<int> difficulty) {
+// Verifies text, showing how far it got when that takes a while.
+chain::ledger::VerifyReport verify_text(std::string_view text, std::optional<int> difficulty,
+                                        int fallback, const std::string& name, Context& ctx) {
+    Progress progress(ctx);
+    auto shown = [&](std::size_t done) {
+        char line[160];
+        std::snprintf(line, sizeof line, "verifying %s: %.0f%% of %.1f MB", name.c_str(),
+                      100.0 * static_cast<double>(done) / static_cast<double>(text.size()),
+                      static_cast<double>(text.size()) / 1e6);
+        progress.update(line);
+    };
+    return chain::ledger::verify_chain_text(
+        text, difficulty, fallback,
+        progress.enabled() ? std::function<void(std::size_t)>(shown) : nullptr);
+}
+
+FileReport verify_one(const std::string& file, std::optional<int> difficulty, Context& ctx) {
     FileReport r{file == "-" ? "-" : file, {}};
     try {
         if (file == "-") {
-            r.report = chain::ledger::verify_chain_text(
-                chain::io::read_all(STDIN_FILENO), difficulty, chain::ledger::k_default_difficulty);
+            r.report = verify_text(chain::io::read_all(STDIN_FILENO), difficulty,
+                                   chain::ledger::k_default_difficulty, r.name, ctx);
         } else {
             chain::io::MappedFile mapped(file);
-            r.report = chain::ledger::verify_chain_text(mapped.view(), difficulty,
-                                                        chain::ledger::k_default_difficulty);
+            r.report = verify_text(mapped.view(), difficulty, chain::ledger::k_default_difficulty,
+                                   r.name, ctx);
         }
     } catch (const chain::Error& e) {
         r.report.valid = false;
@@ -42,9 +59,9 @@ FileReport verify_repository(Context& ctx, std::optional<int> difficulty) {
     chain::store::Repository repo = ctx.repository();
     chain::store::FileLock lock = repo.lock(chain::store::LockMode::Shared);
     chain::io::MappedFile mapped(repo.chain_path());
-    return {repo.chain_path().string(),
-            chain::ledger::verify_chain_text(mapped.view(), difficulty.value_or(repo.difficulty()),
-                                             repo.difficulty())};
+    std::string name = repo.chain_path().string();
+    return {name, verify_text(mapped.view(), difficulty.value_or(repo.difficulty()),
+                              repo.difficulty(), name, ctx)};
 }
 
 chain::json::Value report_json(const FileReport& f) {
@@ -99,7 +116,7 @@ void add_verify_command(CLI::App& parent, Context& ctx) {
         std::vector<FileReport> reports;
         if (o->files.empty()) reports.push_back(verify_repository(ctx, d));
         for (const std::string& file : o->files)
-            reports.push_back(verify_one(file, d));
+            reports.push_back(verify_one(file, d, ctx));
         bool all_valid = true;
         chain::json::Array files;
         for (const FileReport& f : reports) {

@@ -6,12 +6,18 @@
 namespace chain::ledger {
 
 VerifyReport verify_chain_text(std::string_view text, std::optional<int> difficulty,
-                               int fallback_difficulty) {
+                               int fallback_difficulty,
+                               const std::function<void(std::size_t)>& progress) {
     VerifyReport report;
     ChainValidator validator;
     try {
         ChainFileMeta meta = read_chain_file(
-            text, [&](json::Reader& r) { validator.add(r, report.problems); }, report.problems);
+            text,
+            [&](json::Reader& r) {
+                validator.add(r, report.problems);
+                if (progress && validator.count() % 1024 == 0) progress(r.offset());
+            },
+            report.problems);
         report.difficulty = difficulty.value_or(meta.difficulty.value_or(fallback_difficulty));
         validator.finish(report.difficulty, report.problems);
         // Listed after the block problems: a stale length is usually their consequence (a block

@@ -3,6 +3,7 @@
 
 #include "ledger/validate.hpp"
 
+#include <functional>
 #include <optional>
 #include <string_view>
 
@@ -18,7 +19,9 @@ struct VerifyReport {
 /// Verifies the text of a chain file. The difficulty is `difficulty` when given, else the file's
 /// own "difficulty", else `fallback_difficulty`. Malformed JSON and a missing "chain" become
 /// problems of the file as a whole; this never throws for bad input.
+/// progress, if set, is called now and then with the bytes checked so far.
 VerifyReport verify_chain_text(std::string_view text, std::optional<int> difficulty,
-                               int fallback_difficulty);
+                               int fallback_difficulty,
+                               const std::function<void(std::size_t)>& progress = {});
 
 } // namespace chain::ledger

@@ -95,6 +95,35 @@ class OutputTest(ChainctlTestCase):
         self.assertEqual(proc.returncode, 1)
         self.assertIn("chainctl: error: cannot write to standard output", proc.stderr)
 
+    def test_color_on_a_terminal_unless_no_color(self):
+        import os
+        import pty
+
+        def on_terminal(*args, env_extra=None):
+            env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+            env.update(env_extra or {})
+            master, slave = pty.openpty()
+            proc = subprocess.Popen([BIN, *args], stdout=slave, stderr=slave, env=env)
+            os.close(slave)
+            out = b""
+            while True:
+                try:
+                    chunk = os.read(master, 4096)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                out += chunk
+            proc.wait()
+            os.close(master)
+            return out.decode()
+
+        valid = str(VECTORS / "chains" / "valid-small.json")
+        self.assertIn("\x1b[32mvalid", on_terminal("verify", valid))
+        self.assertNotIn("\x1b[", on_terminal("verify", valid, env_extra={"NO_COLOR": "1"}))
+        self.assertNotIn("\x1b[", on_terminal("verify", "--color", "never", valid))
+        self.assertIn("\x1b[32mvalid", on_terminal("verify", "--color", "always", valid, env_extra={"NO_COLOR": "1"}))
+
     def test_color_only_when_asked_or_on_a_terminal(self):
         plain = self.ok("verify", VECTORS / "chains" / "valid-small.json").out
         self.assertNotIn("\x1b[", plain)

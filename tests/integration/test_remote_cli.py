@@ -72,6 +72,26 @@ class RemoteCliTest(ChainctlTestCase):
         self.assertEqual(run("tx", "add", "-C", repo, "--author", "a", "--content", "offline").code, 0)
         self.assertEqual(len(run("tx", "list", "-C", repo, "--json").json()), 1)
 
+    def test_servers_say_where_they_listen_in_json(self):
+        import subprocess
+        from harness import BIN
+        repo = self.tmp / "n"
+        node = subprocess.Popen([BIN, "node", "serve", "-C", repo, "--port", "0", "--json", "-q"],
+                                stdout=subprocess.PIPE, text=True)
+        self.addCleanup(node.kill)
+        first = json.loads(node.stdout.readline())
+        self.assertEqual(set(first), {"url", "repository", "length", "pending", "peers"})
+        ui = subprocess.Popen([BIN, "ui", "serve", "--node", first["url"], "--port", "0", "--json", "-q"],
+                              stdout=subprocess.PIPE, text=True)
+        self.addCleanup(ui.kill)
+        self.assertEqual(json.loads(ui.stdout.readline())["nodes"], [first["url"]])
+        node.terminate()
+        self.assertEqual(node.wait(timeout=20), 0)
+        node.stdout.close()
+        ui.terminate()
+        self.assertEqual(ui.wait(timeout=20), 0)
+        ui.stdout.close()
+
     def test_peer_register_needs_a_node(self):
         repo = self.init_repo()
         r = self.fails(1, "peer", "register", "--with", "http://127.0.0.1:1/", "-C", repo)

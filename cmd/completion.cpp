@@ -369,9 +369,13 @@ void add_completion_command(CLI::App& parent, Context& ctx) {
             root = root->get_parent();
         std::vector<CompletionCommand> cmds;
         collect(*root, "", cmds);
-        ctx.out().write(*shell == "bash"  ? bash_script(cmds)
-                        : *shell == "zsh" ? zsh_script(cmds)
-                                          : fish_script(cmds));
+        std::string script = *shell == "bash"  ? bash_script(cmds)
+                             : *shell == "zsh" ? zsh_script(cmds)
+                                               : fish_script(cmds);
+        if (ctx.options.json)
+            ctx.print_json(chain::json::Object{{"shell", *shell}, {"script", script}});
+        else
+            ctx.out().write(script);
     });
 }
 

@@ -30,6 +30,10 @@ class CompletionFilesTest(ChainctlTestCase):
                     bare = option.lstrip("-")
                     self.assertIn(bare, text, f"{shell}: option {option} of {' '.join(path)}")
 
+    def test_json_wraps_the_script(self):
+        doc = self.ok("completion", "zsh", "--json").json()
+        self.assertEqual(doc, {"shell": "zsh", "script": (COMPLETIONS / "_chainctl").read_text()})
+
     def test_the_completion_command_is_hidden_and_checks_its_argument(self):
         self.assertNotIn("completion", self.ok("--help").out)
         self.fails(2, "completion", "tcsh")

@@ -68,7 +68,7 @@ class DocsTest(ChainctlTestCase):
                 self.assertTrue(page.exists(), f"missing {page.name}")
                 self.assertEqual(man_options(page), options)
                 text = page.read_text()
-                for section in ("NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "EXIT STATUS", "EXAMPLES"):
+                for section in ("NAME", "SYNOPSIS", "DESCRIPTION", "OPTIONS", "EXIT STATUS", "ENVIRONMENT", "EXAMPLES"):
                     self.assertIn(f".SH {section}", text)
 
     def test_the_main_page_lists_global_options_and_every_command(self):

@@ -4,17 +4,13 @@
 #include "ledger/block.hpp"
 #include "ledger/chain_file.hpp"
 #include "ledger/transaction.hpp"
+#include "node/http_server.hpp"
 
 #include "json/parse.hpp"
 #include "json/write.hpp"
-#include <arpa/inet.h>
 #include <chrono>
-#include <cstring>
 #include <httplib.h>
-#include <netdb.h>
 #include <regex>
-#include <sys/socket.h>
-#include <unistd.h>
 
 namespace chain::node {
 
@@ -22,9 +18,6 @@ namespace {
 
 using httplib::Request;
 using httplib::Response;
-using Clock = std::chrono::steady_clock;
-
-thread_local Clock::time_point t_request_start;
 
 /// Bad input from the client: 400 with this message.
 class BadRequest : public Error {
@@ -84,23 +77,6 @@ std::string node_address(const Request& q) {
     }
 }
 
-std::string bind_failure(const std::string& host, int port) {
-    addrinfo hints{}, *found = nullptr;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE;
-    if (int rc = ::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found); rc != 0)
-        return gai_strerror(rc);
-    int fd = ::socket(found->ai_family, found->ai_socktype, found->ai_protocol);
-    int yes = 1;
-    ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    std::string why = ::bind(fd, found->ai_addr, found->ai_addrlen) == 0
-                          ? "the port could not be used"
-                          : io::errno_text(errno);
-    ::close(fd);
-    ::freeaddrinfo(found);
-    return why;
-}
-
 const char* const k_allowed_get = "GET, HEAD";
 const char* const k_allowed_post = "POST";
 const char* const k_allowed_both = "GET, HEAD, POST";
@@ -125,9 +101,6 @@ void Node::log(const std::string& line) const {
 int Node::bind() {
     const unsigned threads = m_options.http_threads;
     m_http->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-    // Headers and body go out in separate writes; without TCP_NODELAY the body waits for the
-    // client's delayed ACK (~40 ms per request).
-    m_http->set_tcp_nodelay(true);
     m_http->set_keep_alive_max_count(100000);
     m_http->set_keep_alive_timeout(5);
     const auto client_s = static_cast<time_t>(m_options.client_timeout_s);
@@ -136,18 +109,7 @@ int Node::bind() {
         static_cast<time_t>((m_options.client_timeout_s - static_cast<double>(client_s)) * 1e6));
     m_http->set_write_timeout(30, 0);
     m_http->set_payload_max_length(m_options.max_body);
-    // httplib's default also sets SO_REUSEPORT, which would let a second node share the port
-    // silently; SO_REUSEADDR alone allows a restart while old connections linger.
-    m_http->set_socket_options([](socket_t sock) {
-        int yes = 1;
-        ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    });
-    m_port = m_options.port == 0
-                 ? m_http->bind_to_any_port(m_options.host)
-                 : (m_http->bind_to_port(m_options.host, m_options.port) ? m_options.port : -1);
-    if (m_port <= 0)
-        throw Error("cannot listen on " + m_options.host + ":" + std::to_string(m_options.port) +
-                    ": " + bind_failure(m_options.host, m_options.port));
+    m_port = listen_on(*m_http, m_options.host, m_options.port);
     for (const char* host : {"127.0.0.1", "localhost", "[::1]"})
         remember_self(std::string("http://") + host + ":" + std::to_string(m_port) + "/");
     remember_self("http://" + m_options.host + ":" + std::to_string(m_port) + "/");
@@ -529,10 +491,6 @@ void Node::install_routes() {
         },
         nullptr);
 
-    s.set_pre_routing_handler([](const Request&, Response&) {
-        t_request_start = Clock::now();
-        return httplib::Server::HandlerResponse::Unhandled;
-    });
     s.set_error_handler(httplib::Server::HandlerWithResponse([this](const Request& q, Response& r) {
         if (!r.body.empty() || r.content_length_ > 0)
             return httplib::Server::HandlerResponse::Unhandled;
@@ -560,19 +518,7 @@ void Node::install_routes() {
         reply(q, r, r.status, message);
         return httplib::Server::HandlerResponse::Handled;
     }));
-    s.set_logger([this](const Request& q, const Response& r) {
-        if (!m_options.log) return;
-        double ms =
-            std::chrono::duration<double, std::milli>(Clock::now() - t_request_start).count();
-        char buf[48];
-        std::snprintf(buf, sizeof buf, " %d %.1f ms", r.status, ms);
-        m_options.log(q.method + " " + q.path + buf);
-    });
-}
-
-bool is_bodyless_post(const httplib::Request& q) {
-    return q.method == "POST" && !q.has_header("Content-Length") &&
-           !q.has_header("Transfer-Encoding");
+    log_requests(s, m_options.log);
 }
 
 } // namespace chain::node

@@ -109,10 +109,6 @@ private:
     TaskPool m_peer_calls;
 };
 
-/// Whether httplib refused q only because it is a POST with neither Content-Length nor chunked
-/// encoding: a request that HTTP/1.1 says has an empty body, and that curl -X POST sends.
-bool is_bodyless_post(const httplib::Request& q);
-
 /// An unreachable node: 504 when it timed out, 502 otherwise.
 class HttpFailure : public Error {
 public:

@@ -2,13 +2,12 @@
 
 #include "error.hpp"
 #include "ledger/chain_file.hpp"
-#include "node/node_server.hpp"
+#include "node/http_server.hpp"
 #include "ui/embedded_files.hpp"
 
 #include "json/parse.hpp"
 #include "json/write.hpp"
 #include <algorithm>
-#include <chrono>
 #include <httplib.h>
 
 namespace chain::ui {
@@ -17,8 +16,6 @@ namespace {
 
 using httplib::Request;
 using httplib::Response;
-using Clock = std::chrono::steady_clock;
-thread_local Clock::time_point t_request_start;
 
 constexpr double k_mine_timeout_s = 600;
 
@@ -90,18 +87,8 @@ UiServer::~UiServer() {
 }
 
 int UiServer::bind() {
-    m_http->set_tcp_nodelay(true);
     m_http->set_payload_max_length(1 << 20);
-    m_http->set_socket_options([](socket_t sock) {
-        int yes = 1;
-        ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    });
-    m_port = m_options.port == 0
-                 ? m_http->bind_to_any_port(m_options.host)
-                 : (m_http->bind_to_port(m_options.host, m_options.port) ? m_options.port : -1);
-    if (m_port <= 0)
-        throw Error("cannot listen on " + m_options.host + ":" + std::to_string(m_options.port) +
-                    " (is the port in use?)");
+    m_port = node::listen_on(*m_http, m_options.host, m_options.port);
     return m_port;
 }
 
@@ -226,18 +213,7 @@ void UiServer::install_routes() {
                                     : "HTTP error " + std::to_string(r.status));
         return httplib::Server::HandlerResponse::Handled;
     }));
-    s.set_pre_routing_handler([](const Request&, Response&) {
-        t_request_start = Clock::now();
-        return httplib::Server::HandlerResponse::Unhandled;
-    });
-    s.set_logger([this](const Request& q, const Response& r) {
-        if (!m_options.log) return;
-        double ms =
-            std::chrono::duration<double, std::milli>(Clock::now() - t_request_start).count();
-        char buf[48];
-        std::snprintf(buf, sizeof buf, " %d %.1f ms", r.status, ms);
-        m_options.log(q.method + " " + q.path + buf);
-    });
+    node::log_requests(s, m_options.log);
 }
 
 } // namespace chain::ui

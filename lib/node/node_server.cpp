@@ -99,6 +99,13 @@ void Node::log(const std::string& line) const {
 }
 
 int Node::bind() {
+    if (!m_options.advertise.empty()) {
+        try {
+            m_options.advertise = normalize_peer_url(m_options.advertise);
+        } catch (const Error& e) {
+            throw Error(std::string("--advertise: ") + e.what());
+        }
+    }
     const unsigned threads = m_options.http_threads;
     m_http->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     m_http->set_keep_alive_max_count(100000);

@@ -128,8 +128,8 @@ class KillLoopTest(ChainctlTestCase):
     def test_kill_9_at_random_moments_loses_nothing_acknowledged(self):
         repo = self.init_repo("repo", "--difficulty", "1")
         rng = random.Random(2026)
-        # Kill within about twice the time a write takes here, whatever the build or machine,
-        # so that kills land before, during and after writes.
+        # Kill within about twice the time a write takes, and keep adjusting that as the machine
+        # gets faster or slower, so kills keep landing before, during and after writes.
         timings = []
         for i in range(5):
             start = time.perf_counter()
@@ -138,25 +138,37 @@ class KillLoopTest(ChainctlTestCase):
         window = 2 * sorted(timings)[2]
         acknowledged = [f"warm-up {i}" for i in range(5)]
         killed = 0
-        for round_ in range(120):
+        rounds = 0
+        deadline = time.time() + 240
+        while rounds < 120 or killed <= 20 or len(acknowledged) <= 25:
+            self.assertLess(time.time(), deadline, f"{rounds} rounds, {killed} kills, {len(acknowledged)} acknowledged")
+            rounds += 1
             procs = []
             for k in range(2):
-                content = f"r{round_}-{k}"
+                content = f"r{rounds}-{k}"
                 p = subprocess.Popen([BIN, "tx", "add", "-C", repo, "-q", "--author", "k", "--content", content],
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 procs.append((p, content))
             miner = subprocess.Popen([BIN, "mine", "-C", repo, "-q"], stdout=subprocess.DEVNULL,
                                      stderr=subprocess.DEVNULL)
             time.sleep(rng.uniform(0, window))
+            killed_now = 0
             for p in [p for p, _ in procs] + [miner]:
                 if p.poll() is None:
                     p.kill()
-                    killed += 1
+                    killed_now += 1
+            acked_now = 0
             for p, content in procs:
                 if p.wait() == 0:
                     acknowledged.append(content)
+                    acked_now += 1
             miner.wait()
-            if round_ % 20 == 19:
+            killed += killed_now
+            if killed_now == 0:
+                window *= 0.8  # everything finished first: kill sooner
+            elif acked_now == 0:
+                window *= 1.25  # nothing got through: kill later
+            if rounds % 20 == 0:
                 self.ok("verify", "-C", repo)
         self.ok("verify", "-C", repo)
         mined, pending = contents(self, repo)
@@ -165,7 +177,7 @@ class KillLoopTest(ChainctlTestCase):
         missing = set(acknowledged) - set(everything)
         self.assertEqual(missing, set(), "acknowledged transactions were lost")
         self.assertGreater(killed, 20, "the loop should interrupt many commands")
-        self.assertGreater(len(acknowledged), 20)
+        self.assertGreater(len(acknowledged) - 5, 20)
 
 
 if __name__ == "__main__":

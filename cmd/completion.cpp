@@ -110,16 +110,25 @@ std::vector<const CompletionOption*> options_of(const std::vector<CompletionComm
     return out;
 }
 
+std::string subcommand_names(const CompletionCommand& c) {
+    std::vector<std::string> names;
+    for (const auto& [name, description] : c.subcommands)
+        names.push_back(name);
+    return join(names, " ");
+}
+
+// How the scripts name an option's value: value, file, dir, or "choice:A B".
+std::string kind_text(const CompletionOption& o) {
+    return o.kind == "choice" ? "choice:" + join(o.choices, " ") : o.kind;
+}
+
 std::string bash_script(const std::vector<CompletionCommand>& cmds) {
     std::string s = "# chainctl completion for bash. " + header("bash") + "\n";
     s += "# Install: source it, or copy it to /usr/share/bash-completion/completions/chainctl.\n\n";
     s += "_chainctl_subcommands() {\n    case \"$1\" in\n";
     for (const auto& c : cmds) {
         if (c.subcommands.empty()) continue;
-        std::vector<std::string> names;
-        for (const auto& [n, d] : c.subcommands)
-            names.push_back(n);
-        s += "        " + single_quoted(c.path) + ") echo " + single_quoted(join(names, " ")) +
+        s += "        " + single_quoted(c.path) + ") echo " + single_quoted(subcommand_names(c)) +
              " ;;\n";
     }
     s += "    esac\n}\n\n_chainctl_options() {\n    case \"$1\" in\n";
@@ -136,7 +145,7 @@ std::string bash_script(const std::vector<CompletionCommand>& cmds) {
     for (const auto& c : cmds)
         for (const CompletionOption* o : options_of(cmds, c)) {
             if (o->kind == "flag") continue;
-            std::string kind = o->kind == "choice" ? "choice:" + join(o->choices, " ") : o->kind;
+            std::string kind = kind_text(*o);
             for (const std::string& n : o->names)
                 s += "        " + single_quoted(c.path + "|" + n) + ") echo " +
                      single_quoted(kind) + " ;;\n";
@@ -221,7 +230,7 @@ std::string zsh_script(const std::vector<CompletionCommand>& cmds) {
     for (const auto& c : cmds)
         for (const CompletionOption* o : options_of(cmds, c)) {
             if (o->kind == "flag") continue;
-            std::string kind = o->kind == "choice" ? "choice:" + join(o->choices, " ") : o->kind;
+            std::string kind = kind_text(*o);
             for (const std::string& n : o->names)
                 s += "        " + single_quoted(c.path + "|" + n) +
                      ") REPLY=" + single_quoted(kind) + " ;;\n";
@@ -286,10 +295,7 @@ std::string fish_script(const std::vector<CompletionCommand>& cmds) {
     s += "function __chainctl_subcommands\n    switch $argv[1]\n";
     for (const auto& c : cmds) {
         if (c.subcommands.empty()) continue;
-        std::vector<std::string> names;
-        for (const auto& [n, d] : c.subcommands)
-            names.push_back(n);
-        s += "        case " + single_quoted(c.path) + "\n            echo " + join(names, " ") +
+        s += "        case " + single_quoted(c.path) + "\n            echo " + subcommand_names(c) +
              "\n";
     }
     s += "    end\nend\n\nfunction __chainctl_takes_value\n    switch \"$argv[1]|$argv[2]\"\n";

@@ -59,6 +59,10 @@ std::string indent(std::string_view text, std::string_view prefix) {
     return out;
 }
 
+std::string hanging_indent(std::string_view text, std::string_view prefix) {
+    return indent(text, prefix).substr(prefix.size());
+}
+
 std::string shorten_hashes(std::string_view text) {
     std::string out;
     std::size_t i = 0;

@@ -21,6 +21,8 @@ std::string terminal_safe(std::string_view text);
 
 /// Indents every line of text by prefix.
 std::string indent(std::string_view text, std::string_view prefix);
+/// Indents the lines after the first by prefix, for text that follows a label on its first line.
+std::string hanging_indent(std::string_view text, std::string_view prefix);
 
 /// Shortens every 64-hex-digit hash in text to its first 12 digits and an ellipsis.
 std::string shorten_hashes(std::string_view text);

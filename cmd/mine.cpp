@@ -67,7 +67,7 @@ void print_block(const chain::ledger::MineOutcome& m, Context& ctx) {
     out.line("  transactions:  " + std::to_string(txs.size()));
     for (const chain::json::Value& tx : txs)
         out.line("    " + ctx.paint(display_field(tx, "author"), "1") + ": " +
-                 indent(display_field(tx, "content"), "      ").substr(6));
+                 hanging_indent(display_field(tx, "content"), "      "));
     if (m.stats.threads == 0) return; // a node that did not say how long it took
     char stats[160];
     std::snprintf(

@@ -41,7 +41,7 @@ void print_transaction(const chain::json::Value& tx, Context& ctx) {
     Output& out = ctx.out();
     out.line("Added pending transaction:");
     out.line("  author:    " + ctx.paint(display_field(tx, "author"), "1"));
-    out.line("  content:   " + indent(display_field(tx, "content"), "             ").substr(13));
+    out.line("  content:   " + hanging_indent(display_field(tx, "content"), "             "));
     if (const chain::json::Value* ts = tx.find("timestamp"))
         out.line("  timestamp: " + chain::json::dump(*ts) + " (" + local_time(*ts) + ")");
     for (const chain::json::Member& m : tx.as_object()) {

@@ -213,23 +213,4 @@ std::vector<Problem> validate_chain(const json::Array& blocks, int difficulty) {
     return problems;
 }
 
-std::optional<std::string> check_next_block(const json::Value& block, std::int64_t tip_index,
-                                            const std::string& tip_hash, int difficulty) {
-    if (auto problem = field_problem(block)) return problem;
-    const json::Value& index = *block.find("index");
-    if (index.type() != json::Type::Int || index.as_int() != tip_index + 1)
-        return "index " + describe_value(index) + " does not extend the tip (expected " +
-               std::to_string(tip_index + 1) + ")";
-    const std::string& previous = block.find("previous_hash")->as_string();
-    if (previous != tip_hash)
-        return "previous_hash " + previous + " is not the hash of block " +
-               std::to_string(tip_index) + " (" + tip_hash + ")";
-    std::string computed = block_hash(block);
-    const std::string& stored = block.find("hash")->as_string();
-    if (computed != stored) return "hash mismatch: stored " + stored + " computed " + computed;
-    if (leading_zero_chars(computed) < difficulty)
-        return "proof of work below difficulty: the hash needs " + zeros_needed(difficulty);
-    return std::nullopt;
-}
-
 } // namespace chain::ledger

@@ -59,11 +59,6 @@ private:
 /// Validates a whole chain held in memory; returns every problem (empty when valid).
 std::vector<Problem> validate_chain(const json::Array& blocks, int difficulty);
 
-/// Checks one block proposed to extend a chain whose tip has index tip_index and hash tip_hash.
-/// Returns the reason it is refused, or nothing when it may be appended.
-std::optional<std::string> check_next_block(const json::Value& block, std::int64_t tip_index,
-                                            const std::string& tip_hash, int difficulty);
-
 /// "d2a84f4b8b650937ec8f73cd8be2c74add5a911ba64df27458ed8229da804a26" -> "d2a84f4b8b65…"
 std::string short_hash(std::string_view hash);
 

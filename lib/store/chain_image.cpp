@@ -40,10 +40,9 @@ ChainImage ChainImage::from_layout(std::string text, int difficulty) {
         std::string_view line(text.data() + pos, end - pos);
         if (line.starts_with("], ")) {
             image.m_tail_offset = pos - 1;
-            json::Value rest = json::parse("{" + std::string(line.substr(3)));
-            if (const json::Value* peers = rest.find("peers"); peers && peers->is_array())
-                for (const json::Value& p : peers->as_array())
-                    if (p.is_string()) image.m_peers.push_back(p.as_string());
+            auto peers = parse_tail_line(line);
+            if (!peers) throw Error("chain.json's last line is not chainctl's tail");
+            image.m_peers = std::move(*peers);
             break;
         }
         if (line.ends_with(',')) line.remove_suffix(1);

@@ -29,8 +29,9 @@ std::optional<std::uint64_t> parse_header(std::string_view header) {
     return std::stoull(std::string(field.substr(0, digits)));
 }
 
-// Peers from the tail line `], "peers": [...], "difficulty": N}`.
-std::optional<std::vector<std::string>> parse_tail(std::string_view line) {
+} // namespace
+
+std::optional<std::vector<std::string>> parse_tail_line(std::string_view line) {
     if (!line.starts_with("], ")) return std::nullopt;
     try {
         json::Value rest = json::parse("{" + std::string(line.substr(3)));
@@ -46,8 +47,6 @@ std::optional<std::vector<std::string>> parse_tail(std::string_view line) {
         return std::nullopt;
     }
 }
-
-} // namespace
 
 std::optional<ChainTip> ChainStore::read_tip() const {
     const io::fs::path file = path();
@@ -83,7 +82,7 @@ std::optional<ChainTip> ChainStore::read_tip() const {
         // A block before this one ends its line with a comma; the first follows the header.
         bool after_header = base + block_nl == body_start;
         if (!after_header && (block_nl == 0 || view[block_nl - 1] != ',')) return std::nullopt;
-        auto peers = parse_tail(tail_line);
+        auto peers = parse_tail_line(tail_line);
         if (!peers) return std::nullopt;
         json::Value block;
         try {

@@ -30,6 +30,10 @@ struct ChainTip {
     std::vector<std::string> peers;
 };
 
+/// The peers in chainctl's tail line `], "peers": [...], "difficulty": N}`; nothing when the
+/// line is not one.
+std::optional<std::vector<std::string>> parse_tail_line(std::string_view line);
+
 class ChainStore {
 public:
     ChainStore(io::fs::path root, io::fs::path state_dir, std::string file_name, int difficulty)

@@ -1,7 +1,7 @@
 // chainctl node serve [-C DIR] [--host H] [--port P] [--advertise URL] [--peer URL ...]
 #include "commands.hpp"
 #include "node/node_server.hpp"
-#include "stop_signals.hpp"
+#include "proc/stop_signals.hpp"
 #include "store/serve_marker.hpp"
 
 #include <cstdio>
@@ -38,7 +38,7 @@ chain::store::Repository repository_to_serve(Context& ctx) {
 }
 
 void serve(ServeOptions& o, Context& ctx) {
-    StopSignals signals; // before the threads below start
+    chain::proc::StopSignals signals; // before the threads below start
 
     chain::store::Repository repo = repository_to_serve(ctx);
     chain::store::ServeMarker marker = chain::store::ServeMarker::acquire(repo);

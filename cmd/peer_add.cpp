@@ -1,5 +1,6 @@
 // chainctl peer add URL [--node URL]
 #include "commands.hpp"
+#include "http/url.hpp"
 
 namespace chainctl {
 
@@ -11,7 +12,8 @@ void add_peer_add_command(CLI::App& parent, Context& ctx) {
     cmd->footer("Without a node, the peer is written to the repository's chain.json for the node "
                 "to use when it starts.");
     cmd->callback([url, &ctx] {
-        std::vector<std::string> peers = ctx.ledger()->add_peer(*url);
+        std::vector<std::string> peers =
+            ctx.ledger()->add_peer(chain::http::normalize_peer_url(*url));
         if (ctx.options.json)
             ctx.print_json(
                 chain::json::Object{{"peers", chain::json::Array(peers.begin(), peers.end())}});

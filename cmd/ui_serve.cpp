@@ -1,6 +1,6 @@
 // chainctl ui serve --node URL [--node URL ...] [--host 127.0.0.1] [--port 5000]
 #include "commands.hpp"
-#include "stop_signals.hpp"
+#include "proc/stop_signals.hpp"
 #include "ui/ui_server.hpp"
 
 #include <cstdio>
@@ -28,7 +28,7 @@ void add_ui_serve_command(CLI::App& parent, Context& ctx) {
     cmd->footer("Open the printed URL in a browser. The page works offline: everything it needs "
                 "is in the binary. See chainctl-ui-serve(1).");
     cmd->callback([o, &ctx] {
-        StopSignals signals;
+        chain::proc::StopSignals signals;
         if (!ctx.options.quiet)
             o->log = [](const std::string& line) {
                 std::string out = line + "\n";

@@ -32,8 +32,9 @@ public:
     virtual MineOutcome mine(MineOptions options) = 0;
     virtual ChainDocument chain() = 0;
     virtual std::vector<std::string> peers() = 0;
-    /// Records url as a peer (a node's /register_node); returns the peers afterwards.
-    virtual std::vector<std::string> add_peer(const std::string& url) = 0;
+    /// Records a peer, given in normalised form (http::normalize_peer_url), as a node's
+    /// /register_node does; returns the peers afterwards.
+    virtual std::vector<std::string> add_peer(const std::string& peer) = 0;
     /// Registers with the node at url and syncs from it (a node's /register_with); returns the
     /// node's message.
     virtual std::string register_with(const std::string& url) = 0;

@@ -20,9 +20,9 @@ struct Candidate {
 // A peer's chain if it may be longer than `than`; nothing otherwise or when the peer fails.
 std::optional<Candidate> fetch(const std::string& peer, std::size_t than,
                                const ConsensusOptions& o) {
-    Url url = parse_url(peer);
+    http::Url url = http::parse_url(peer);
     try {
-        HttpResponse health = http_request(url, "GET", "health", {}, {}, o.probe);
+        http::HttpResponse health = http::http_request(url, "GET", "health", {}, {}, o.probe);
         if (health.status == 200 && health.is_json()) {
             json::Value v = json::parse(health.body);
             const json::Value* length = v.find("length");
@@ -34,7 +34,7 @@ std::optional<Candidate> fetch(const std::string& peer, std::size_t than,
         // A reference node has no /health, and a dead one fails again below.
     }
     try {
-        HttpResponse r = http_request(url, "GET", "chain", {}, {}, o.fetch);
+        http::HttpResponse r = http::http_request(url, "GET", "chain", {}, {}, o.fetch);
         if (r.status != 200) throw Error("answered HTTP " + std::to_string(r.status));
         std::size_t length =
             leading_length(r.body).value_or(std::numeric_limits<std::size_t>::max());

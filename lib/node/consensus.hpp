@@ -2,7 +2,7 @@
 // Consensus, as the reference intends it but with chains that are really validated: the longest
 // valid chain among the peers' wins, if it is longer than this node's.
 
-#include "node/http_client.hpp"
+#include "http/client.hpp"
 #include "node/node_state.hpp"
 
 #include <functional>
@@ -13,8 +13,8 @@
 namespace chain::node {
 
 struct ConsensusOptions {
-    HttpTimeouts probe{1.0, 2.0};                // GET /health, to skip peers that are not longer
-    HttpTimeouts fetch{1.0, 60.0};               // GET /chain
+    http::HttpTimeouts probe{1.0, 2.0};          // GET /health, to skip peers that are not longer
+    http::HttpTimeouts fetch{1.0, 60.0};         // GET /chain
     std::function<void(const std::string&)> log; // one line per peer that failed, if set
 };
 

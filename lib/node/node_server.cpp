@@ -1,10 +1,10 @@
 #include "node/node_server.hpp"
 
 #include "error.hpp"
+#include "http/server.hpp"
 #include "ledger/block.hpp"
 #include "ledger/chain_file.hpp"
 #include "ledger/transaction.hpp"
-#include "node/http_server.hpp"
 
 #include "json/parse.hpp"
 #include "json/write.hpp"
@@ -71,7 +71,7 @@ std::string node_address(const Request& q) {
     if (!address->is_string() || address->as_string().empty())
         throw BadRequest("node_address must be a non-empty string");
     try {
-        return normalize_peer_url(address->as_string());
+        return http::normalize_peer_url(address->as_string());
     } catch (const Error& e) {
         throw BadRequest(e.what());
     }
@@ -101,7 +101,7 @@ void Node::log(const std::string& line) const {
 int Node::bind() {
     if (!m_options.advertise.empty()) {
         try {
-            m_options.advertise = normalize_peer_url(m_options.advertise);
+            m_options.advertise = http::normalize_peer_url(m_options.advertise);
         } catch (const Error& e) {
             throw Error(std::string("--advertise: ") + e.what());
         }
@@ -116,7 +116,7 @@ int Node::bind() {
         static_cast<time_t>((m_options.client_timeout_s - static_cast<double>(client_s)) * 1e6));
     m_http->set_write_timeout(30, 0);
     m_http->set_payload_max_length(m_options.max_body);
-    m_port = listen_on(*m_http, m_options.host, m_options.port);
+    m_port = http::listen_on(*m_http, m_options.host, m_options.port);
     for (const char* host : {"127.0.0.1", "localhost", "[::1]"})
         remember_self(std::string("http://") + host + ":" + std::to_string(m_port) + "/");
     remember_self("http://" + m_options.host + ":" + std::to_string(m_port) + "/");
@@ -132,12 +132,13 @@ std::string Node::local_url() const {
 }
 
 std::string Node::public_url() const {
-    return m_options.advertise.empty() ? local_url() : normalize_peer_url(m_options.advertise);
+    return m_options.advertise.empty() ? local_url()
+                                       : http::normalize_peer_url(m_options.advertise);
 }
 
 void Node::remember_self(const std::string& url) {
     try {
-        std::string normal = normalize_peer_url(url);
+        std::string normal = http::normalize_peer_url(url);
         std::lock_guard lock(m_self_mutex);
         m_self_urls.insert(normal);
     } catch (const Error&) {
@@ -155,7 +156,7 @@ void Node::serve() {
     for (const std::string& peer : m_options.peers) {
         m_peer_calls.post([this, peer] {
             try {
-                register_with(normalize_peer_url(peer), public_url());
+                register_with(http::normalize_peer_url(peer), public_url());
                 log("registered with " + peer);
             } catch (const Error& e) {
                 log("cannot register with " + peer + ": " + e.what());
@@ -252,9 +253,9 @@ void Node::announce(const json::Value& block, const std::string& except) {
         if (peer == except || is_self(peer)) continue;
         bool queued = m_peer_calls.post([this, peer, body, origin] {
             try {
-                HttpResponse r =
-                    http_request(parse_url(peer), "POST", "add_block", *body,
-                                 {{"X-Chainctl-Origin", origin}}, {m_options.peer_timeout_s, 10});
+                http::HttpResponse r = http::http_request(
+                    http::parse_url(peer), "POST", "add_block", *body,
+                    {{"X-Chainctl-Origin", origin}}, {m_options.peer_timeout_s, 10});
                 if (r.status >= 400)
                     log("announce to " + peer + ": HTTP " + std::to_string(r.status) + ": " +
                         r.reason());
@@ -313,12 +314,12 @@ void Node::sync_loop() {
 void Node::register_with(const std::string& url, const std::string& self_url) {
     if (is_self(url))
         throw BadRequest("that is this node's own address; a node never peers with itself");
-    HttpResponse r;
+    http::HttpResponse r;
     try {
         // The read timeout is per read: a long chain still arrives as long as it keeps coming.
-        r = http_request(parse_url(url), "POST", "register_node",
-                         json::dump(json::Object{{"node_address", self_url}}), {},
-                         {m_options.peer_timeout_s, 5 * m_options.peer_timeout_s});
+        r = http::http_request(http::parse_url(url), "POST", "register_node",
+                               json::dump(json::Object{{"node_address", self_url}}), {},
+                               {m_options.peer_timeout_s, 5 * m_options.peer_timeout_s});
     } catch (const Error& e) {
         std::string why = e.what();
         bool timed_out = why.find("no connection after") != std::string::npos ||
@@ -338,7 +339,7 @@ void Node::register_with(const std::string& url, const std::string& self_url) {
         r.body, [](json::Reader& reader) { reader.skip_value(); }, ignored);
     for (const std::string& peer : meta.peers) {
         try {
-            std::string normal = normalize_peer_url(peer);
+            std::string normal = http::normalize_peer_url(peer);
             if (!is_self(normal)) m_state.add_peer(normal);
         } catch (const Error&) {
             // a peer list entry that is not a URL is skipped
@@ -444,7 +445,7 @@ void Node::install_routes() {
             std::string host = q.get_header_value("Host");
             self = host.empty() ? public_url() : "http://" + host + "/";
         }
-        self = normalize_peer_url(self);
+        self = http::normalize_peer_url(self);
         remember_self(self);
         register_with(target, self);
         reply(q, r, 200, "Registration successful");
@@ -453,7 +454,7 @@ void Node::install_routes() {
         json::Value block = body_json(q);
         std::string origin = q.get_header_value("X-Chainctl-Origin");
         try {
-            if (!origin.empty()) origin = normalize_peer_url(origin);
+            if (!origin.empty()) origin = http::normalize_peer_url(origin);
         } catch (const Error&) {
             origin.clear();
         }
@@ -501,7 +502,7 @@ void Node::install_routes() {
     s.set_error_handler(httplib::Server::HandlerWithResponse([this](const Request& q, Response& r) {
         if (!r.body.empty() || r.content_length_ > 0)
             return httplib::Server::HandlerResponse::Unhandled;
-        if (r.status == 400 && is_bodyless_post(q)) {
+        if (r.status == 400 && http::is_bodyless_post(q)) {
             std::smatch m;
             static const std::regex mine_path("/+mine/*");
             if (std::regex_match(q.path, m, mine_path)) {
@@ -525,7 +526,7 @@ void Node::install_routes() {
         reply(q, r, r.status, message);
         return httplib::Server::HandlerResponse::Handled;
     }));
-    log_requests(s, m_options.log);
+    http::log_requests(s, m_options.log);
 }
 
 } // namespace chain::node

@@ -5,10 +5,10 @@
 // registers both ways, relays blocks across multi-hop topologies, never waits on a dead peer,
 // keeps mining off the read path, and answers bad input with a 4xx and a one-line reason.
 
+#include "io/task_pool.hpp"
 #include "ledger/miner.hpp"
 #include "node/consensus.hpp"
 #include "node/node_state.hpp"
-#include "node/task_pool.hpp"
 
 #include <atomic>
 #include <condition_variable>
@@ -106,7 +106,7 @@ private:
     // POST /mine, kept so that a body-less POST (which httplib refuses) can still be served.
     std::function<void(const httplib::Request&, httplib::Response&)> m_mine_handler;
 
-    TaskPool m_peer_calls;
+    io::TaskPool m_peer_calls;
 };
 
 /// An unreachable node: 504 when it timed out, 502 otherwise.

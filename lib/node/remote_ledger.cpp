@@ -10,7 +10,7 @@ namespace chain::node {
 
 namespace {
 
-json::Value parse_answer(const HttpResponse& r, const Url& url, std::string_view what) {
+json::Value parse_answer(const http::HttpResponse& r, const http::Url& url, std::string_view what) {
     try {
         return json::parse(r.body);
     } catch (const Error& e) {
@@ -24,17 +24,17 @@ constexpr double k_mine_timeout_s = 24 * 3600;
 
 } // namespace
 
-RemoteLedger::RemoteLedger(const std::string& url, HttpTimeouts timeouts)
-    : m_url(parse_url(url)), m_timeouts(timeouts) {}
+RemoteLedger::RemoteLedger(const std::string& url, http::HttpTimeouts timeouts)
+    : m_url(http::parse_url(url)), m_timeouts(timeouts) {}
 
-HttpResponse RemoteLedger::call(std::string_view method, std::string_view endpoint,
-                                std::string_view body, double io_s) const {
-    HttpTimeouts t = m_timeouts;
+http::HttpResponse RemoteLedger::call(std::string_view method, std::string_view endpoint,
+                                      std::string_view body, double io_s) const {
+    http::HttpTimeouts t = m_timeouts;
     if (io_s > 0) t.io_s = io_s;
-    return http_request(m_url, method, endpoint, body, {{"Accept", "application/json"}}, t);
+    return http::http_request(m_url, method, endpoint, body, {{"Accept", "application/json"}}, t);
 }
 
-void RemoteLedger::refused(const HttpResponse& r, std::string_view what) const {
+void RemoteLedger::refused(const http::HttpResponse& r, std::string_view what) const {
     throw Error("the node at " + m_url.str() + " refused to " + std::string(what) + " (HTTP " +
                 std::to_string(r.status) + "): " + r.reason());
 }
@@ -42,7 +42,7 @@ void RemoteLedger::refused(const HttpResponse& r, std::string_view what) const {
 json::Value RemoteLedger::add_transaction(json::Value tx) {
     // The same check as the node's, so that a reference node's bare "404" gets a reason too.
     ledger::check_new_transaction(tx);
-    HttpResponse r = call("POST", "new_transaction", json::dump(tx));
+    http::HttpResponse r = call("POST", "new_transaction", json::dump(tx));
     if (r.status != 201 && r.status != 200) refused(r, "add the transaction");
     if (r.is_json()) {
         json::Value stored = parse_answer(r, m_url, "a transaction");
@@ -52,7 +52,7 @@ json::Value RemoteLedger::add_transaction(json::Value tx) {
 }
 
 std::vector<json::Value> RemoteLedger::pending() {
-    HttpResponse r = call("GET", "pending_tx");
+    http::HttpResponse r = call("GET", "pending_tx");
     if (r.status != 200) refused(r, "list pending transactions");
     json::Value list = parse_answer(r, m_url, "a pending list");
     if (!list.is_array())
@@ -62,7 +62,7 @@ std::vector<json::Value> RemoteLedger::pending() {
 
 ledger::MineOutcome RemoteLedger::mine(ledger::MineOptions) {
     // GET, which the reference supports too (chainctl's node also takes POST).
-    HttpResponse r = call("GET", "mine", {}, k_mine_timeout_s);
+    http::HttpResponse r = call("GET", "mine", {}, k_mine_timeout_s);
     if (r.status != 200) refused(r, "mine");
     ledger::MineOutcome outcome;
     if (r.is_json()) {
@@ -91,7 +91,7 @@ ledger::MineOutcome RemoteLedger::mine(ledger::MineOptions) {
 }
 
 ledger::ChainDocument RemoteLedger::chain() {
-    HttpResponse r = call("GET", "chain", {}, std::max(m_timeouts.io_s, 60.0));
+    http::HttpResponse r = call("GET", "chain", {}, std::max(m_timeouts.io_s, 60.0));
     if (r.status != 200) refused(r, "send its chain");
     try {
         return ledger::parse_chain_file(r.body);
@@ -102,7 +102,7 @@ ledger::ChainDocument RemoteLedger::chain() {
 }
 
 std::vector<std::string> RemoteLedger::peers() {
-    HttpResponse r = call("GET", "peers");
+    http::HttpResponse r = call("GET", "peers");
     if (r.status == 404 || r.status == 405)
         return chain().meta.peers; // the reference has no /peers
     if (r.status != 200) refused(r, "list its peers");
@@ -115,8 +115,8 @@ std::vector<std::string> RemoteLedger::peers() {
 }
 
 std::vector<std::string> RemoteLedger::add_peer(const std::string& url) {
-    std::string peer = normalize_peer_url(url);
-    HttpResponse r =
+    std::string peer = http::normalize_peer_url(url);
+    http::HttpResponse r =
         call("POST", "register_node", json::dump(json::Object{{"node_address", peer}}));
     if (r.status != 200) refused(r, "add the peer");
     // The answer's peer list leaves out the peer just added (it is meant for that peer).
@@ -124,8 +124,8 @@ std::vector<std::string> RemoteLedger::add_peer(const std::string& url) {
 }
 
 std::string RemoteLedger::register_with(const std::string& url) {
-    std::string target = normalize_peer_url(url);
-    HttpResponse r =
+    std::string target = http::normalize_peer_url(url);
+    http::HttpResponse r =
         call("POST", "register_with", json::dump(json::Object{{"node_address", target}}),
              std::max(m_timeouts.io_s, 120.0));
     if (r.status != 200) refused(r, "register with " + target);

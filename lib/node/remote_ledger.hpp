@@ -4,14 +4,14 @@
 // (the stored transaction, the mined block); the reference answers with its plain texts, which
 // are understood too.
 
+#include "http/client.hpp"
 #include "ledger/ledger_api.hpp"
-#include "node/http_client.hpp"
 
 namespace chain::node {
 
 class RemoteLedger : public ledger::LedgerApi {
 public:
-    explicit RemoteLedger(const std::string& url, HttpTimeouts timeouts = {});
+    explicit RemoteLedger(const std::string& url, http::HttpTimeouts timeouts = {});
 
     std::string location() const override { return m_url.str(); }
     json::Value add_transaction(json::Value tx) override;
@@ -23,12 +23,12 @@ public:
     std::string register_with(const std::string& url) override;
 
 private:
-    HttpResponse call(std::string_view method, std::string_view endpoint,
-                      std::string_view body = {}, double io_s = 0) const;
-    [[noreturn]] void refused(const HttpResponse& r, std::string_view what) const;
+    http::HttpResponse call(std::string_view method, std::string_view endpoint,
+                            std::string_view body = {}, double io_s = 0) const;
+    [[noreturn]] void refused(const http::HttpResponse& r, std::string_view what) const;
 
-    Url m_url;
-    HttpTimeouts m_timeouts;
+    http::Url m_url;
+    http::HttpTimeouts m_timeouts;
 };
 
 } // namespace chain::node

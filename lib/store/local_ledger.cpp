@@ -2,7 +2,6 @@
 
 #include "ledger/block.hpp"
 #include "ledger/transaction.hpp"
-#include "node/url.hpp"
 #include "store/chain_store.hpp"
 #include "store/journal.hpp"
 #include "store/pending_store.hpp"
@@ -107,8 +106,7 @@ std::vector<std::string> LocalLedger::peers() {
     return chain().meta.peers;
 }
 
-std::vector<std::string> LocalLedger::add_peer(const std::string& url) {
-    std::string peer = node::normalize_peer_url(url);
+std::vector<std::string> LocalLedger::add_peer(const std::string& peer) {
     FileLock lock = m_repo.lock(LockMode::Exclusive);
     ChainStore chain = chain_store(m_repo);
     ChainTip tip = chain.prepare_tip();

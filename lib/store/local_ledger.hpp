@@ -28,8 +28,9 @@ public:
     /// The whole chain file.
     ledger::ChainDocument chain() override;
     std::vector<std::string> peers() override;
-    /// Adds a (normalised) peer to chain.json, for the node to use when it starts.
-    std::vector<std::string> add_peer(const std::string& url) override;
+    /// Adds a peer (already normalised by the caller) to chain.json, for the node to use when it
+    /// starts.
+    std::vector<std::string> add_peer(const std::string& peer) override;
     /// Needs a running node: throws, saying so.
     std::string register_with(const std::string& url) override;
 

@@ -4,17 +4,17 @@
 
 namespace chain::ui {
 
-NodePool::NodePool(const std::vector<std::string>& urls, node::HttpTimeouts timeouts)
+NodePool::NodePool(const std::vector<std::string>& urls, http::HttpTimeouts timeouts)
     : m_timeouts(timeouts) {
     if (urls.empty()) throw Error("give at least one node with --node URL");
     for (const std::string& url : urls)
-        m_nodes.push_back(node::parse_url(url));
+        m_nodes.push_back(http::parse_url(url));
     m_state.assign(m_nodes.size(), NodeStatus::State::Untried);
 }
 
 PoolAnswer NodePool::request(std::string_view method, std::string_view endpoint,
                              std::string_view body, double io_timeout_s) {
-    node::HttpTimeouts timeouts = m_timeouts;
+    http::HttpTimeouts timeouts = m_timeouts;
     if (io_timeout_s > 0) timeouts.io_s = io_timeout_s;
     std::size_t first;
     {
@@ -28,7 +28,7 @@ PoolAnswer NodePool::request(std::string_view method, std::string_view endpoint,
     std::string failures;
     for (std::size_t i : order) {
         try {
-            node::HttpResponse r = node::http_request(m_nodes[i], method, endpoint, body,
+            http::HttpResponse r = http::http_request(m_nodes[i], method, endpoint, body,
                                                       {{"Accept", "application/json"}}, timeouts);
             std::lock_guard lock(m_mutex);
             m_state[i] = NodeStatus::State::Up;

@@ -3,7 +3,7 @@
 // cannot be reached, the others are tried in order and the first that answers becomes current,
 // without a restart (in the reference lab, switching nodes meant editing the client's source).
 
-#include "node/http_client.hpp"
+#include "http/client.hpp"
 
 #include <mutex>
 #include <string>
@@ -18,12 +18,12 @@ struct NodeStatus {
 
 struct PoolAnswer {
     std::string node; // the node that answered
-    node::HttpResponse response;
+    http::HttpResponse response;
 };
 
 class NodePool {
 public:
-    NodePool(const std::vector<std::string>& urls, node::HttpTimeouts timeouts);
+    NodePool(const std::vector<std::string>& urls, http::HttpTimeouts timeouts);
 
     /// Sends the request to the current node, failing over to the others when it cannot be
     /// reached. Any HTTP answer counts as reached. Throws chain::Error naming every node tried
@@ -35,8 +35,8 @@ public:
     std::vector<NodeStatus> status() const;
 
 private:
-    std::vector<node::Url> m_nodes;
-    node::HttpTimeouts m_timeouts;
+    std::vector<http::Url> m_nodes;
+    http::HttpTimeouts m_timeouts;
     mutable std::mutex m_mutex;
     std::size_t m_current = 0;
     std::vector<NodeStatus::State> m_state;

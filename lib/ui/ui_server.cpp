@@ -1,8 +1,8 @@
 #include "ui/ui_server.hpp"
 
 #include "error.hpp"
+#include "http/server.hpp"
 #include "ledger/chain_file.hpp"
-#include "node/http_server.hpp"
 #include "ui/embedded_files.hpp"
 
 #include "json/parse.hpp"
@@ -88,7 +88,7 @@ UiServer::~UiServer() {
 
 int UiServer::bind() {
     m_http->set_payload_max_length(1 << 20);
-    m_port = node::listen_on(*m_http, m_options.host, m_options.port);
+    m_port = http::listen_on(*m_http, m_options.host, m_options.port);
     return m_port;
 }
 
@@ -204,7 +204,7 @@ void UiServer::install_routes() {
 
     s.set_error_handler(httplib::Server::HandlerWithResponse([mine](const Request& q, Response& r) {
         if (!r.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-        if (r.status == 400 && node::is_bodyless_post(q) && q.path == "/api/mine") {
+        if (r.status == 400 && http::is_bodyless_post(q) && q.path == "/api/mine") {
             mine(q, r);
             return httplib::Server::HandlerResponse::Handled;
         }
@@ -213,7 +213,7 @@ void UiServer::install_routes() {
                                     : "HTTP error " + std::to_string(r.status));
         return httplib::Server::HandlerResponse::Handled;
     }));
-    node::log_requests(s, m_options.log);
+    http::log_requests(s, m_options.log);
 }
 
 } // namespace chain::ui

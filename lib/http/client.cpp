@@ -1,4 +1,4 @@
-#include "node/http_client.hpp"
+#include "http/client.hpp"
 
 #include "error.hpp"
 
@@ -6,7 +6,7 @@
 #include <httplib.h>
 #include <netdb.h>
 
-namespace chain::node {
+namespace chain::http {
 
 namespace {
 
@@ -118,4 +118,4 @@ HttpResponse http_request(const Url& node, std::string_view method, std::string_
     return out;
 }
 
-} // namespace chain::node
+} // namespace chain::http

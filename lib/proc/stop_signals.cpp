@@ -1,9 +1,9 @@
-#include "stop_signals.hpp"
+#include "proc/stop_signals.hpp"
 
 #include <pthread.h>
 #include <thread>
 
-namespace chainctl {
+namespace chain::proc {
 
 StopSignals::StopSignals() {
     sigemptyset(&m_signals);
@@ -23,4 +23,4 @@ void StopSignals::run(const std::function<void()>& serve, const std::function<vo
     waiter.join();
 }
 
-} // namespace chainctl
+} // namespace chain::proc

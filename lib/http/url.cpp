@@ -1,4 +1,4 @@
-#include "node/url.hpp"
+#include "http/url.hpp"
 
 #include "error.hpp"
 
@@ -6,7 +6,7 @@
 #include <cctype>
 #include <charconv>
 
-namespace chain::node {
+namespace chain::http {
 
 namespace {
 
@@ -116,4 +116,4 @@ std::string Url::join(std::string_view endpoint) const {
     return base() + path_of(endpoint);
 }
 
-} // namespace chain::node
+} // namespace chain::http

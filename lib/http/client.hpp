@@ -2,7 +2,7 @@
 // Calls to nodes over HTTP, with timeouts. Every failure to get an answer becomes one chain::Error
 // naming the URL and the reason: "cannot reach http://127.0.0.1:8001/: connection refused".
 
-#include "node/url.hpp"
+#include "http/url.hpp"
 
 #include <cstddef>
 #include <string>
@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-namespace chain::node {
+namespace chain::http {
 
 struct HttpTimeouts {
     double connect_s = 2;
@@ -38,4 +38,4 @@ HttpResponse http_request(const Url& node, std::string_view method, std::string_
                           const HttpTimeouts& timeouts = {},
                           std::size_t max_response = k_default_max_response);
 
-} // namespace chain::node
+} // namespace chain::http

@@ -1,6 +1,6 @@
-#include "node/task_pool.hpp"
+#include "io/task_pool.hpp"
 
-namespace chain::node {
+namespace chain::io {
 
 TaskPool::TaskPool(unsigned threads, std::size_t max_queued) : m_max_queued(max_queued) {
     for (unsigned i = 0; i < threads; ++i)
@@ -46,4 +46,4 @@ void TaskPool::run() {
     }
 }
 
-} // namespace chain::node
+} // namespace chain::io

@@ -5,7 +5,7 @@
 #include <csignal>
 #include <functional>
 
-namespace chainctl {
+namespace chain::proc {
 
 class StopSignals {
 public:
@@ -18,4 +18,4 @@ private:
     sigset_t m_signals;
 };
 
-} // namespace chainctl
+} // namespace chain::proc

@@ -11,7 +11,7 @@ class Server;
 struct Request;
 } // namespace httplib
 
-namespace chain::node {
+namespace chain::http {
 
 /// Binds server to host:port (0: any free port) with TCP_NODELAY and SO_REUSEADDR but not
 /// httplib's default SO_REUSEPORT, which would let a second server share the port silently.
@@ -25,4 +25,4 @@ void log_requests(httplib::Server& server, std::function<void(const std::string&
 /// encoding: a request that HTTP/1.1 says has an empty body, and that curl -X POST sends.
 bool is_bodyless_post(const httplib::Request& q);
 
-} // namespace chain::node
+} // namespace chain::http

@@ -11,7 +11,7 @@
 #include <thread>
 #include <vector>
 
-namespace chain::node {
+namespace chain::io {
 
 class TaskPool {
 public:
@@ -34,4 +34,4 @@ private:
     std::vector<std::thread> m_threads;
 };
 
-} // namespace chain::node
+} // namespace chain::io

@@ -1,4 +1,4 @@
-#include "node/http_server.hpp"
+#include "http/server.hpp"
 
 #include "error.hpp"
 #include "io/file_io.hpp"
@@ -10,7 +10,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-namespace chain::node {
+namespace chain::http {
 
 namespace {
 
@@ -74,4 +74,4 @@ bool is_bodyless_post(const httplib::Request& q) {
            !q.has_header("Transfer-Encoding");
 }
 
-} // namespace chain::node
+} // namespace chain::http

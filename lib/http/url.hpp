@@ -8,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace chain::node {
+namespace chain::http {
 
 struct Url {
     std::string scheme; // "http" or "https"
@@ -35,4 +35,4 @@ Url parse_url(std::string_view text);
 /// parse_url(text).str(): the form peers are stored in.
 std::string normalize_peer_url(std::string_view text);
 
-} // namespace chain::node
+} // namespace chain::http

@@ -105,11 +105,20 @@ void add_node_option(CLI::App& command, Context& ctx) {
         ->option_text("URL");
 }
 
-std::unique_ptr<chain::ledger::LedgerApi> Context::ledger() const {
-    if (!options.node.empty()) return std::make_unique<chain::node::RemoteLedger>(options.node);
+const chain::io::Cancellation& Context::stop_on_signal() {
+    if (!m_stop_scope) m_stop_scope.emplace(m_signals, [this] { m_stop.cancel(); });
+    return m_stop;
+}
+
+std::unique_ptr<chain::ledger::LedgerApi> Context::ledger() {
+    auto remote = [&](const std::string& url) {
+        chain::node::NodeClientOptions o;
+        o.cancel = &stop_on_signal();
+        return std::make_unique<chain::node::RemoteLedger>(url, o);
+    };
+    if (!options.node.empty()) return remote(options.node);
     chain::store::Repository repo = repository();
-    if (auto url = chain::store::ServeMarker::running_node(repo))
-        return std::make_unique<chain::node::RemoteLedger>(*url);
+    if (auto url = chain::store::ServeMarker::running_node(repo)) return remote(*url);
     return std::make_unique<chain::store::LocalLedger>(repo);
 }
 

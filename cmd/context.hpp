@@ -3,11 +3,14 @@
 // the repository lookup.
 
 #include "error.hpp"
+#include "io/cancellation.hpp"
+#include "proc/stop_signals.hpp"
 #include "store/local_ledger.hpp"
 #include "store/repository.hpp"
 
 #include "json/value.hpp"
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -61,8 +64,15 @@ private:
 
 class Context {
 public:
+    explicit Context(chain::proc::StopSignals& signals) : m_signals(signals) {}
+
     GlobalOptions options;
     int exit_code = k_exit_ok;
+
+    /// A cancellation that SIGINT or SIGTERM sets from now on, for work that honours it (a
+    /// search, a call to a node): the signal then stops that work instead of the process.
+    const chain::io::Cancellation& stop_on_signal();
+    chain::proc::StopSignals& signals() { return m_signals; }
 
     Output& out() { return m_out; }
     /// Prints one JSON document (the --json output) on stdout.
@@ -82,10 +92,14 @@ public:
     chain::store::Repository repository() const;
     /// The ledger the command works on: the node named by --node; else the repository, through
     /// the node that serves it if one does (so there is never a second writer), or directly.
-    std::unique_ptr<chain::ledger::LedgerApi> ledger() const;
+    /// Calls to a node stop at once on SIGINT or SIGTERM.
+    std::unique_ptr<chain::ledger::LedgerApi> ledger();
 
 private:
     Output m_out{1};
+    chain::proc::StopSignals& m_signals;
+    chain::io::Cancellation m_stop;
+    std::optional<chain::proc::StopSignals::Scope> m_stop_scope;
 };
 
 /// Adds --node URL to a command; defined once so every command describes it alike.

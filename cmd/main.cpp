@@ -1,5 +1,7 @@
 // chainctl: one binary of composable subcommands over the chain library.
 #include "commands.hpp"
+#include "http/failure.hpp"
+#include "proc/stop_signals.hpp"
 #include "suggest.hpp"
 
 #include <algorithm>
@@ -18,8 +20,11 @@ void print_error(std::string_view message) {
 int main(int argc, char** argv) {
     // A closed pipe is reported by write() as EPIPE and handled, instead of killing the process.
     std::signal(SIGPIPE, SIG_IGN);
+    // Before any thread starts: SIGINT and SIGTERM end the process as usual, except where a
+    // command has said how to stop cleanly (a server, a search, a call to a node).
+    chain::proc::StopSignals signals;
 
-    chainctl::Context ctx;
+    chainctl::Context ctx(signals);
     CLI::App app("chainctl: build, run, break and watch a small proof-of-work blockchain.\n"
                  "Speaks the HTTP API, JSON and block hashes of the Python teaching node.",
                  "chainctl");
@@ -66,6 +71,14 @@ int main(int argc, char** argv) {
         return ctx.exit_code;
     } catch (const chainctl::StdoutClosed&) {
         return chainctl::k_exit_stdout_closed;
+    } catch (const chain::http::Unreachable& e) {
+        if (e.why() != chain::http::Unreachable::Why::Cancelled) {
+            print_error(e.what());
+            return chainctl::k_exit_failure;
+        }
+        print_error("interrupted while waiting for " + e.url() +
+                    "; the node may still carry out the request");
+        return chainctl::k_exit_cancelled;
     } catch (const chainctl::UsageError& e) {
         print_error(e.what());
         return chainctl::k_exit_usage;

@@ -4,41 +4,11 @@
 #include "progress.hpp"
 
 #include "json/write.hpp"
-#include <atomic>
-#include <csignal>
 #include <cstdio>
 
 namespace chainctl {
 
 namespace {
-
-// Set by SIGINT/SIGTERM while a search runs; a signal handler can reach nothing else.
-std::atomic<bool> g_cancel_mining{false};
-
-extern "C" void on_cancel_signal(int) {
-    g_cancel_mining.store(true);
-}
-
-// Installs the cancel handler for the lifetime of the search.
-class CancelOnSignal {
-public:
-    CancelOnSignal() {
-        g_cancel_mining = false;
-        struct sigaction sa {};
-        sa.sa_handler = on_cancel_signal;
-        sigemptyset(&sa.sa_mask);
-        sigaction(SIGINT, &sa, &m_old_int);
-        sigaction(SIGTERM, &sa, &m_old_term);
-    }
-    ~CancelOnSignal() {
-        sigaction(SIGINT, &m_old_int, nullptr);
-        sigaction(SIGTERM, &m_old_term, nullptr);
-    }
-
-private:
-    struct sigaction m_old_int {};
-    struct sigaction m_old_term {};
-};
 
 std::string rate(double hashes_per_s) {
     char buf[32];
@@ -57,7 +27,10 @@ void print_block(const chain::ledger::MineOutcome& m, Context& ctx) {
     }
     const auto& txs = b.find("transactions")->as_array();
     Output& out = ctx.out();
-    out.line("Block #" + std::to_string(b.find("index")->as_int()) + " is mined.");
+    if (m.status == chain::ledger::MineOutcome::Status::Orphaned)
+        out.line(m.message);
+    else
+        out.line("Block #" + std::to_string(b.find("index")->as_int()) + " is mined.");
     if (ctx.options.quiet) return;
     out.line("  hash:          " + ctx.paint(b.find("hash")->as_string(), "32"));
     out.line("  previous_hash: " + b.find("previous_hash")->as_string());
@@ -94,7 +67,7 @@ void add_mine_command(CLI::App& parent, Context& ctx) {
     cmd->callback([threads, &ctx] {
         chain::ledger::MineOptions options;
         options.threads = *threads;
-        options.cancel = &g_cancel_mining;
+        options.cancel = &ctx.stop_on_signal(); // Ctrl-C stops the search, or the wait
         Progress progress(ctx);
         if (progress.enabled())
             options.progress = [&](std::uint64_t hashes, double elapsed) {
@@ -105,7 +78,6 @@ void add_mine_command(CLI::App& parent, Context& ctx) {
         chain::ledger::MineOutcome m;
         std::string location;
         {
-            CancelOnSignal cancel;
             auto ledger = ctx.ledger();
             location = ledger->location();
             m = ledger->mine(options);
@@ -115,17 +87,25 @@ void add_mine_command(CLI::App& parent, Context& ctx) {
             throw chain::Error("nothing to mine: no pending transactions at " + location +
                                " (add one with 'chainctl tx add')");
         if (m.status == Status::Cancelled) {
-            std::fputs("chainctl: mining cancelled; nothing was written\n", stderr);
+            // A local search wrote nothing; a node asked to mine may still add its block.
+            std::string line =
+                "chainctl: " +
+                (m.message.empty() ? "mining cancelled; nothing was written" : m.message) + "\n";
+            std::fputs(line.c_str(), stderr);
             ctx.exit_code = k_exit_cancelled;
             return;
         }
+        if (m.status == Status::Orphaned) ctx.exit_code = k_exit_failure;
         if (ctx.options.json && !m.block.is_object())
             ctx.print_json(chain::json::Object{{"message", m.message}});
         else if (ctx.options.json)
-            ctx.print_json(chain::json::Object{{"block", m.block},
-                                               {"hashes_tried", m.stats.hashes_tried},
-                                               {"elapsed_s", m.stats.elapsed_s},
-                                               {"threads", m.stats.threads}});
+            ctx.print_json(
+                chain::json::Object{{"status", m.status == Status::Orphaned ? "orphaned" : "mined"},
+                                    {"message", m.message},
+                                    {"block", m.block},
+                                    {"hashes_tried", m.stats.hashes_tried},
+                                    {"elapsed_s", m.stats.elapsed_s},
+                                    {"threads", m.stats.threads}});
         else
             print_block(m, ctx);
     });

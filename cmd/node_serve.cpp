@@ -1,8 +1,7 @@
 // chainctl node serve [-C DIR] [--host H] [--port P] [--advertise URL] [--peer URL ...]
 #include "commands.hpp"
-#include "node/node_server.hpp"
-#include "proc/stop_signals.hpp"
-#include "store/serve_marker.hpp"
+#include "http/url.hpp"
+#include "node/served_node.hpp"
 
 #include <cstdio>
 #include <cstdlib>
@@ -15,59 +14,74 @@ namespace {
 struct ServeOptions {
     chain::node::NodeOptions node;
     double max_body_mib = 1;
+    double client_timeout_s = 5;
 };
 
 // The repository to serve: -C DIR (created there if it holds none), else the one commands would
 // find, else a new one in the working directory.
-chain::store::Repository repository_to_serve(Context& ctx) {
+std::filesystem::path directory_to_serve(Context& ctx) {
     namespace fs = std::filesystem;
-    fs::path dir = ctx.options.directory;
-    if (dir.empty()) {
+    if (!ctx.options.directory.empty()) return ctx.options.directory;
+    try {
+        return ctx.repository().root();
+    } catch (const chain::Error&) {
+        if (const char* env = std::getenv("CHAINCTL_DIR"); env && *env) throw;
+        return fs::current_path();
+    }
+}
+
+// Every argument is checked before anything is created or changed.
+void check_arguments(ServeOptions& o) {
+    try {
+        if (!o.node.advertise.empty())
+            o.node.advertise = chain::http::normalize_peer_url(o.node.advertise);
+    } catch (const chain::Error& e) {
+        throw UsageError(std::string("--advertise: ") + e.what());
+    }
+    for (std::string& peer : o.node.peers) {
         try {
-            return ctx.repository();
-        } catch (const chain::Error&) {
-            if (const char* env = std::getenv("CHAINCTL_DIR"); env && *env) throw;
-            dir = fs::current_path();
+            peer = chain::http::normalize_peer_url(peer);
+        } catch (const chain::Error& e) {
+            throw UsageError(std::string("--peer: ") + e.what());
         }
     }
-    if (!chain::store::Repository::exists_at(dir)) {
-        chain::store::InitResult r = chain::store::Repository::init(dir, std::nullopt);
-        ctx.note("Initialized empty chainctl repository in " + r.root.string());
-    }
-    return chain::store::Repository::open(dir);
 }
 
 void serve(ServeOptions& o, Context& ctx) {
-    chain::proc::StopSignals signals; // before the threads below start
-
-    chain::store::Repository repo = repository_to_serve(ctx);
-    chain::store::ServeMarker marker = chain::store::ServeMarker::acquire(repo);
-    chain::node::NodeState state(repo);
-    o.node.max_body = static_cast<std::size_t>(o.max_body_mib * 1024 * 1024);
+    check_arguments(o);
+    o.node.limits.max_body = static_cast<std::size_t>(o.max_body_mib * 1024 * 1024);
+    o.node.limits.head_timeout_s = o.client_timeout_s;
+    o.node.limits.idle_timeout_s = o.client_timeout_s;
+    o.node.limits.body_idle_s = o.client_timeout_s;
     if (!ctx.options.quiet)
         o.node.log = [](const std::string& line) {
             std::string out = line + "\n";
             std::fwrite(out.data(), 1, out.size(), stderr);
         };
-    chain::node::Node node(state, o.node);
-    node.bind();
-    marker.publish(node.local_url());
+    auto served = chain::node::ServedNode::start(directory_to_serve(ctx), o.node);
+    chain::proc::StopSignals::Scope stop(ctx.signals(), [&] { served->stop(); });
+    if (served->created())
+        ctx.note("Initialized empty chainctl repository in " +
+                 served->repository().root().string());
 
-    chain::node::NodeSummary s = state.summary();
-    if (ctx.options.json)
-        ctx.print_json(chain::json::Object{{"url", node.local_url()},
-                                           {"repository", repo.root().string()},
-                                           {"length", s.length},
-                                           {"pending", s.pending},
-                                           {"peers", s.peers}});
-    else
-        ctx.out().line("Serving " + repo.root().string() + " at " + node.local_url() + " (" +
-                       std::to_string(s.length) + " blocks, " + std::to_string(s.pending) +
+    chain::node::NodeSummary s = served->state().summary();
+    if (ctx.options.json) {
+        // The start-up handshake: one line that other programs wait for (and node.json holds).
+        chain::json::Value line = served->handshake();
+        line.set("length", s.length);
+        line.set("pending", s.pending);
+        line.set("peers", s.peers);
+        ctx.print_json(line);
+    } else {
+        ctx.out().line("Serving " + served->repository().root().string() + " at " + served->url() +
+                       " (" + std::to_string(s.length) + " blocks, " + std::to_string(s.pending) +
                        " pending, " + std::to_string(s.peers) + " peers)");
+    }
     ctx.out().flush(); // scripts wait for this line, e.g. to learn the port chosen by --port 0
 
-    signals.run([&] { node.serve(); }, [&] { node.stop(); });
-    ctx.note("Stopped; everything acknowledged is on disk in " + repo.root().string());
+    served->wait();
+    ctx.note("Stopped; everything acknowledged is on disk in " +
+             served->repository().root().string());
 }
 
 } // namespace
@@ -97,8 +111,9 @@ void add_node_serve_command(CLI::App& parent, Context& ctx) {
                     "Seconds to wait for a peer to connect or answer a small call (default 2)")
         ->check(CLI::Range(0.05, 600.0))
         ->option_text("S");
-    cmd->add_option("--client-timeout", o->node.client_timeout_s,
-                    "Seconds a client may stay silent before it is dropped (default 5)")
+    cmd->add_option("--client-timeout", o->client_timeout_s,
+                    "Seconds a client has to send a whole request head, to start its next "
+                    "request, and the longest silence within a body (default 5)")
         ->check(CLI::Range(0.1, 3600.0))
         ->option_text("S");
     cmd->add_option("--sync-interval", o->node.sync_interval_s,
@@ -106,11 +121,21 @@ void add_node_serve_command(CLI::App& parent, Context& ctx) {
                     "block does not fit)")
         ->check(CLI::Range(0.0, 86400.0))
         ->option_text("S");
+    cmd->add_option("--register-timeout", o->node.register_timeout_s,
+                    "Seconds a /register_with may take in all: reaching the other node and its "
+                    "chain arriving (default 60)")
+        ->check(CLI::Range(0.1, 86400.0))
+        ->option_text("S");
+    cmd->add_option("--probe-interval", o->node.probe_interval_s,
+                    "Seconds between asking each peer how long its chain is (default 2; 0: never)")
+        ->check(CLI::Range(0.0, 86400.0))
+        ->option_text("S");
     cmd->footer(
         "Runs until SIGINT or SIGTERM, then finishes the requests in flight and exits 0.\n"
+        "With --json, the first line of output is {\"url\", \"pid\", \"id\", ...}.\n"
         "Endpoints: POST /new_transaction, GET /chain, GET|POST /mine, GET /pending_tx,\n"
-        "POST /register_node, POST /register_with, POST /add_block, GET /health, GET /peers.\n"
-        "See chainctl-node-serve(1).");
+        "POST /register_node, POST /register_with, POST /add_block, GET /health, GET /peers,\n"
+        "GET /events. See chainctl-node-serve(1).");
     cmd->callback([o, &ctx] { serve(*o, ctx); });
 }
 

@@ -1,6 +1,6 @@
 // chainctl ui serve --node URL [--node URL ...] [--host 127.0.0.1] [--port 5000]
 #include "commands.hpp"
-#include "proc/stop_signals.hpp"
+#include "http/url.hpp"
 #include "ui/ui_server.hpp"
 
 #include <cstdio>
@@ -28,7 +28,13 @@ void add_ui_serve_command(CLI::App& parent, Context& ctx) {
     cmd->footer("Open the printed URL in a browser. The page works offline: everything it needs "
                 "is in the binary. See chainctl-ui-serve(1).");
     cmd->callback([o, &ctx] {
-        chain::proc::StopSignals signals;
+        for (const std::string& n : o->nodes) {
+            try {
+                chain::http::parse_url(n);
+            } catch (const chain::Error& e) {
+                throw UsageError(std::string("--node: ") + e.what());
+            }
+        }
         if (!ctx.options.quiet)
             o->log = [](const std::string& line) {
                 std::string out = line + "\n";
@@ -36,6 +42,7 @@ void add_ui_serve_command(CLI::App& parent, Context& ctx) {
             };
         chain::ui::UiServer server(*o);
         server.bind();
+        chain::proc::StopSignals::Scope stop(ctx.signals(), [&] { server.stop(); });
         std::string nodes;
         for (const std::string& n : o->nodes)
             nodes += (nodes.empty() ? "" : ", ") + n;
@@ -46,7 +53,7 @@ void add_ui_serve_command(CLI::App& parent, Context& ctx) {
         else
             ctx.out().line("Serving the page at " + server.local_url() + " for " + nodes);
         ctx.out().flush();
-        signals.run([&] { server.serve(); }, [&] { server.stop(); });
+        server.serve();
         ctx.note("Stopped.");
     });
 }

@@ -27,7 +27,7 @@ _chainctl_options() {
         'block') echo '--help -h -C --json --quiet -q --verbose -v --color' ;;
         'block hash') echo '--help -h --preimage -C --json --quiet -q --verbose -v --color' ;;
         'node') echo '--help -h -C --json --quiet -q --verbose -v --color' ;;
-        'node serve') echo '--help -h --host --port --advertise --peer --max-body --threads --peer-timeout --client-timeout --sync-interval -C --json --quiet -q --verbose -v --color' ;;
+        'node serve') echo '--help -h --host --port --advertise --peer --max-body --threads --peer-timeout --client-timeout --sync-interval --register-timeout --probe-interval -C --json --quiet -q --verbose -v --color' ;;
         'peer') echo '--help -h -C --json --quiet -q --verbose -v --color' ;;
         'peer register') echo '--help -h --with --node -C --json --quiet -q --verbose -v --color' ;;
         'peer add') echo '--help -h --node -C --json --quiet -q --verbose -v --color' ;;
@@ -85,6 +85,8 @@ _chainctl_value_kind() {
         'node serve|--peer-timeout') echo 'value' ;;
         'node serve|--client-timeout') echo 'value' ;;
         'node serve|--sync-interval') echo 'value' ;;
+        'node serve|--register-timeout') echo 'value' ;;
+        'node serve|--probe-interval') echo 'value' ;;
         'node serve|-C') echo 'dir' ;;
         'node serve|--color') echo 'choice:auto always never' ;;
         'peer|-C') echo 'dir' ;;

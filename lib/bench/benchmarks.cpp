@@ -55,7 +55,7 @@ json::Value realistic_block() {
 } // namespace
 
 std::string sample_chain_file(const ledger::SampleChainOptions& options) {
-    return ledger::layout_file(ledger::sample_chain(options), {}, options.difficulty);
+    return ledger::chain_file_text(ledger::sample_chain(options), {}, options.difficulty);
 }
 
 Report run(const Settings& s) {

@@ -21,9 +21,27 @@ int default_port(std::string_view scheme) {
     return scheme == "https" ? 443 : 80;
 }
 
+// The text as it can be shown on one line: control characters escaped, and cut short.
+std::string printable(std::string_view text) {
+    std::string out;
+    for (char c : text.substr(0, 200)) {
+        auto u = static_cast<unsigned char>(c);
+        if (u >= 0x20 && u != 0x7f) {
+            out += c;
+            continue;
+        }
+        static const char* const hex = "0123456789abcdef";
+        out += c == '\r'   ? std::string("\\r")
+               : c == '\n' ? std::string("\\n")
+                           : std::string("\\x") + hex[u >> 4] + hex[u & 15];
+    }
+    if (text.size() > 200) out += "...";
+    return out;
+}
+
 [[noreturn]] void bad(std::string_view text, std::string_view why) {
     throw Error("node address must be an http or https URL like http://127.0.0.1:8000/ (" +
-                std::string(why) + "), got '" + std::string(text) + "'");
+                std::string(why) + "), got '" + printable(text) + "'");
 }
 
 } // namespace
@@ -34,6 +52,9 @@ Url parse_url(std::string_view text) {
         rest.remove_prefix(1);
     while (!rest.empty() && std::isspace(static_cast<unsigned char>(rest.back())))
         rest.remove_suffix(1);
+    for (char ch : rest)
+        if (static_cast<unsigned char>(ch) <= 0x20 || ch == 0x7f)
+            bad(text, "a space or control character");
     std::size_t colon = rest.find("://");
     if (colon == std::string_view::npos) bad(text, "no scheme");
     Url url;
@@ -88,6 +109,14 @@ Url parse_url(std::string_view text) {
 
 std::string normalize_peer_url(std::string_view text) {
     return parse_url(text).str();
+}
+
+std::string local_url(std::string_view host, int port) {
+    std::string h(host);
+    if (h == "0.0.0.0" || h.empty()) h = "127.0.0.1";
+    if (h == "::") h = "::1";
+    if (h.find(':') != std::string::npos) h = "[" + h + "]";
+    return "http://" + h + ":" + std::to_string(port) + "/";
 }
 
 std::string Url::origin() const {

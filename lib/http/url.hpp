@@ -35,4 +35,9 @@ Url parse_url(std::string_view text);
 /// parse_url(text).str(): the form peers are stored in.
 std::string normalize_peer_url(std::string_view text);
 
+/// The URL a client on this machine uses for a server listening on host:port: the any-address
+/// ("0.0.0.0", "::") becomes the loopback address, and an IPv6 address is bracketed
+/// ("http://[::1]:8000/").
+std::string local_url(std::string_view host, int port);
+
 } // namespace chain::http

@@ -10,7 +10,7 @@ void Cancellation::cancel() {
     m_callbacks.clear();
 }
 
-std::uint64_t Cancellation::on_cancel(std::function<void()> f) {
+std::uint64_t Cancellation::on_cancel(std::function<void()> f) const {
     std::unique_lock lock(m_mutex);
     if (cancelled()) {
         lock.unlock();
@@ -22,7 +22,7 @@ std::uint64_t Cancellation::on_cancel(std::function<void()> f) {
     return id;
 }
 
-void Cancellation::remove(std::uint64_t id) {
+void Cancellation::remove(std::uint64_t id) const {
     std::lock_guard lock(m_mutex);
     m_callbacks.erase(id);
 }

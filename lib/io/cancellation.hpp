@@ -26,21 +26,22 @@ public:
 
     /// Runs f when cancel() is called, or at once (on this thread) if it already was. Returns an
     /// id for remove(). f must be quick and must not call back into this object.
-    std::uint64_t on_cancel(std::function<void()> f);
+    std::uint64_t on_cancel(std::function<void()> f) const;
     /// Unregisters a callback; once it returns, the callback is not running and will not run.
-    void remove(std::uint64_t id);
+    void remove(std::uint64_t id) const;
 
 private:
     std::atomic<bool> m_flag{false};
-    std::mutex m_mutex; // held while callbacks run, so remove() waits for a running one
-    std::map<std::uint64_t, std::function<void()>> m_callbacks;
-    std::uint64_t m_next = 1;
+    // Watching does not change the flag, so watchers may hold a const Cancellation.
+    mutable std::mutex m_mutex; // held while callbacks run, so remove() waits for a running one
+    mutable std::map<std::uint64_t, std::function<void()>> m_callbacks;
+    mutable std::uint64_t m_next = 1;
 };
 
 /// Registers a callback for the lifetime of a scope (nothing when cancellation is null).
 class CancelCallback {
 public:
-    CancelCallback(Cancellation* cancellation, std::function<void()> f)
+    CancelCallback(const Cancellation* cancellation, std::function<void()> f)
         : m_cancellation(cancellation),
           m_id(cancellation ? cancellation->on_cancel(std::move(f)) : 0) {}
     ~CancelCallback() {
@@ -50,7 +51,7 @@ public:
     CancelCallback& operator=(const CancelCallback&) = delete;
 
 private:
-    Cancellation* m_cancellation;
+    const Cancellation* m_cancellation;
     std::uint64_t m_id;
 };
 

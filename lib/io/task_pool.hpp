@@ -1,8 +1,8 @@
 #pragma once
-// A few threads that run calls to peers in the background, so that a slow or dead peer never
-// holds up the request that caused the call. The queue is bounded: when peers are so slow that
-// it fills, further tasks are dropped (an announcement a peer misses is repaired by its next
-// sync) rather than letting memory grow.
+// A fixed number of threads that run queued tasks: handlers that may block, calls to peers in
+// the background. The queue is bounded: when it is full, post() refuses the task (the caller
+// answers 503, or drops an announcement that the peer's next sync repairs) rather than letting
+// memory grow. A task that throws does not end its thread.
 
 #include <condition_variable>
 #include <deque>

@@ -123,6 +123,50 @@ std::optional<std::string> field_problem(const json::Value& block) {
     return std::nullopt;
 }
 
+json::Value in_reference_order(const json::Value& block) {
+    json::Object o;
+    o.reserve(k_fields.size());
+    for (const FieldRule& rule : k_fields)
+        o.push_back({std::string(rule.name), *block.find(rule.name)});
+    return json::Value(std::move(o));
+}
+
+std::string hash_mismatch(std::string_view stored, std::string_view computed) {
+    return "hash mismatch: stored " + std::string(stored) + " computed " + std::string(computed);
+}
+
+std::string proof_of_work_problem(int zeros, int difficulty) {
+    auto zeros_text = [](int n) {
+        return std::to_string(n) + (n == 1 ? " leading zero" : " leading zeros");
+    };
+    return "proof of work below difficulty: the hash has " + zeros_text(zeros) + ", difficulty " +
+           std::to_string(difficulty) + " needs " + zeros_text(difficulty);
+}
+
+std::string index_mismatch(std::size_t expected, const json::Value& found) {
+    std::string text = json::dump(found);
+    if (text.size() > 80) text = text.substr(0, 77) + "...";
+    return "index mismatch: expected " + std::to_string(expected) + ", found " + text;
+}
+
+std::string previous_hash_mismatch(std::size_t previous, std::string_view previous_hash,
+                                   std::string_view named) {
+    return "previous_hash mismatch: block " + std::to_string(previous) + " has hash " +
+           std::string(previous_hash) + ", this block names " + std::string(named);
+}
+
+std::optional<std::string> intrinsic_problem(const json::Value& block, int difficulty) {
+    if (auto problem = field_problem(block)) return problem;
+    const std::string& stored = block.find("hash")->as_string();
+    Sha256 sha;
+    Digest digest = sha.digest(block_preimage(block));
+    std::string computed = to_hex(digest);
+    if (computed != stored) return hash_mismatch(stored, computed);
+    if (int zeros = leading_zero_nibbles(digest); zeros < difficulty)
+        return proof_of_work_problem(zeros, difficulty);
+    return std::nullopt;
+}
+
 double now_seconds() {
     timespec ts{};
     clock_gettime(CLOCK_REALTIME, &ts);

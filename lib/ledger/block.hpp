@@ -50,6 +50,29 @@ json::Value make_block(std::int64_t index, json::Array transactions, double time
 /// string" or "unexpected field: extra (not covered by the hash)".
 std::optional<std::string> field_problem(const json::Value& block);
 
+/// The same block with its six fields in the reference's order (index, transactions, timestamp,
+/// previous_hash, nonce, hash), as the reference stores every block it receives; the
+/// transactions keep their own key order. Call on a block without a field_problem.
+json::Value in_reference_order(const json::Value& block);
+
+// The block rules' reasons, one wording for verify, /add_block and the store.
+
+/// "hash mismatch: stored X computed Y"
+std::string hash_mismatch(std::string_view stored, std::string_view computed);
+/// "proof of work below difficulty: the hash has 1 leading zeros, difficulty 2 needs 2 leading
+/// zeros"
+std::string proof_of_work_problem(int zeros, int difficulty);
+/// "index mismatch: expected 3, found 4"
+std::string index_mismatch(std::size_t expected, const json::Value& found);
+/// "previous_hash mismatch: block 2 has hash X, this block names Y"
+std::string previous_hash_mismatch(std::size_t previous, std::string_view previous_hash,
+                                   std::string_view named);
+
+/// The first problem a block has by itself, wherever it stands in a chain: its fields
+/// (field_problem), its stored hash against the computed one, and its proof of work at
+/// difficulty. Nothing when it could be part of a valid chain.
+std::optional<std::string> intrinsic_problem(const json::Value& block, int difficulty);
+
 /// Current time as float seconds since the epoch, like Python's time.time().
 double now_seconds();
 

@@ -88,39 +88,13 @@ ChainDocument parse_chain_file(std::string_view text) {
     return doc;
 }
 
-std::string layout_length_field(std::uint64_t length) {
-    std::string field = std::to_string(length);
-    field.resize(k_length_width, ' ');
-    return field;
-}
-
-std::string layout_header(std::uint64_t length) {
-    return "{\"length\": " + layout_length_field(length) + ", \"chain\": [\n";
-}
-
-std::string layout_tail(const std::vector<std::string>& peers, int difficulty) {
-    std::string tail = "\n], \"peers\": [";
-    for (std::size_t i = 0; i < peers.size(); ++i) {
-        if (i) tail += ", ";
-        json::write_string(peers[i], tail);
-    }
-    tail += "], \"difficulty\": " + std::to_string(difficulty) + "}\n";
-    return tail;
-}
-
-std::string layout_block_line(const json::Value& block) {
-    return json::dump(block);
-}
-
-std::string layout_file(const json::Array& blocks, const std::vector<std::string>& peers,
-                        int difficulty) {
-    std::string out = layout_header(blocks.size());
-    for (std::size_t i = 0; i < blocks.size(); ++i) {
-        if (i) out += ",\n";
-        json::write(blocks[i], out);
-    }
-    out += layout_tail(peers, difficulty);
-    return out;
+std::string chain_file_text(const json::Array& blocks, const std::vector<std::string>& peers,
+                            std::optional<int> difficulty) {
+    json::Object doc{{"length", json::Value(blocks.size())},
+                     {"chain", json::Value(blocks)},
+                     {"peers", json::Array(peers.begin(), peers.end())}};
+    if (difficulty) doc.push_back({"difficulty", json::Value(*difficulty)});
+    return json::dump(json::Value(std::move(doc)));
 }
 
 } // namespace chain::ledger

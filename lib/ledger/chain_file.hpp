@@ -1,21 +1,9 @@
 #pragma once
 // The chain file format: exactly the reference node's GET /chain body, which is also its data
 // file: {"length": N, "chain": [blocks], "peers": [urls]}, plus an optional "difficulty" that
-// chainctl writes and the reference ignores.
-//
-// chainctl lays the file out so that a block can be appended in place without rewriting it:
-//
-//   {"length": 3                   , "chain": [
-//   {"index": 0, ...},
-//   {"index": 1, ...},
-//   {"index": 2, ...}
-//   ], "peers": [], "difficulty": 2}
-//
-// The length is padded to a fixed width so it can be rewritten where it stands, each block sits
-// on a line of its own (JSON strings cannot hold a raw newline, so a line is always one whole
-// block), and everything after the last block (the "tail") is one short line. To append, the
-// tail is overwritten by ",\n<new block>" and a new tail. Any JSON reader sees the same document
-// as the reference's single-line form.
+// chainctl writes and the reference ignores. A repository lays its chain.json out in a form of
+// this format that can be appended in place (store/chain_layout.hpp); any JSON reader, the
+// reference node included, sees the same document.
 
 #include "ledger/validate.hpp"
 
@@ -56,21 +44,9 @@ struct ChainDocument {
 /// would report, since a document with a malformed "peers" cannot be used.
 ChainDocument parse_chain_file(std::string_view text);
 
-// The in-place layout.
-inline constexpr std::size_t k_length_offset = 11; // after {"length":
-inline constexpr std::size_t k_length_width = 20;  // digits of 2^64, padded with spaces
-inline constexpr std::size_t k_header_size = 44;   // through "[\n"
-
-/// `{"length": N<padding>, "chain": [\n`
-std::string layout_header(std::uint64_t length);
-/// The padded length field alone, to rewrite at k_length_offset.
-std::string layout_length_field(std::uint64_t length);
-/// `\n], "peers": [...], "difficulty": N}\n`: everything after the last block.
-std::string layout_tail(const std::vector<std::string>& peers, int difficulty);
-/// One block as it stands on its line: json.dumps(block) in the block's own key order.
-std::string layout_block_line(const json::Value& block);
-/// A complete file in the layout.
-std::string layout_file(const json::Array& blocks, const std::vector<std::string>& peers,
-                        int difficulty);
+/// json.dumps({"length": N, "chain": blocks, "peers": peers}): a chain file as the reference
+/// node writes it, on one line; with a difficulty, chainctl's "difficulty" member last.
+std::string chain_file_text(const json::Array& blocks, const std::vector<std::string>& peers,
+                            std::optional<int> difficulty = std::nullopt);
 
 } // namespace chain::ledger

@@ -12,7 +12,13 @@
 namespace chain::ledger {
 
 struct MineOutcome {
-    enum class Status { Mined, NothingToMine, Cancelled };
+    enum class Status {
+        Mined,         // the block is on the chain
+        Orphaned,      // mined, but a longer chain replaced it at once; its transactions are
+                       // pending again
+        NothingToMine, // no pending transactions
+        Cancelled,     // the caller gave up (a remote node may still commit the block)
+    };
     Status status = Status::NothingToMine;
     json::Value block;   // the mined block (when the node says which)
     MineResult stats;    // hashes tried, time (when known)

@@ -64,12 +64,12 @@ private:
 
 // Shared state of one search.
 struct Search {
-    Search(const Preimage& p, int d, const std::atomic<bool>* c)
+    Search(const Preimage& p, int d, const io::Cancellation* c)
         : parts(p), difficulty(d), cancel(c) {}
 
     const Preimage& parts;
     int difficulty;
-    const std::atomic<bool>* cancel;
+    const io::Cancellation* cancel;
     std::atomic<std::uint64_t> next_chunk{0};
     std::atomic<std::uint64_t> best{k_none};
     std::atomic<std::uint64_t> hashes{0};
@@ -77,7 +77,7 @@ struct Search {
     std::condition_variable done;
     unsigned running = 0;
 
-    bool cancelled() const { return cancel && cancel->load(std::memory_order_relaxed); }
+    bool cancelled() const { return cancel && cancel->cancelled(); }
 
     void offer(std::uint64_t nonce) {
         std::uint64_t current = best.load();

@@ -4,6 +4,7 @@
 // the smallest nonce that works, the same one the reference's sequential search from 0 finds,
 // so the mined block does not depend on the thread count.
 
+#include "io/cancellation.hpp"
 #include "ledger/block.hpp"
 
 #include <atomic>
@@ -16,8 +17,8 @@ namespace chain::ledger {
 struct MineOptions {
     int difficulty = k_default_difficulty;
     unsigned threads = 0; // 0: one per core
-    /// Set from another thread (a signal handler, a new tip) to stop the search.
-    const std::atomic<bool>* cancel = nullptr;
+    /// Cancelled from another thread (a stop signal, a new tip) to stop the search.
+    const io::Cancellation* cancel = nullptr;
     /// Called on the calling thread about every interval with the hashes tried so far.
     std::function<void(std::uint64_t hashes, double elapsed_s)> progress;
     double progress_interval_s = 0.1;

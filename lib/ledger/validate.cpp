@@ -35,10 +35,6 @@ bool is_integer_type(json::Type t) {
     return t == json::Type::Int || t == json::Type::BigInt;
 }
 
-std::string zeros_needed(int difficulty) {
-    return std::to_string(difficulty) + (difficulty == 1 ? " leading zero" : " leading zeros");
-}
-
 } // namespace
 
 std::string short_hash(std::string_view hash) {
@@ -70,17 +66,15 @@ void ChainValidator::add(const json::Value& block, std::vector<Problem>& problem
         const json::Value& index = *block.find("index");
         if (index.type() != json::Type::Int ||
             index.as_int() != static_cast<std::int64_t>(position))
-            report("index mismatch: expected " + std::to_string(position) + ", found " +
-                   describe_value(index));
+            report(index_mismatch(position, index));
         const std::string& previous = block.find("previous_hash")->as_string();
         if (previous != m_previous_hash)
-            report("previous_hash mismatch: block " + std::to_string(position - 1) + " has hash " +
-                   m_previous_hash + ", this block names " + previous);
+            report(previous_hash_mismatch(position - 1, m_previous_hash, previous));
         m_preimage = block_preimage(block);
         Digest digest = m_sha.digest(m_preimage);
         std::string computed = to_hex(digest);
         if (computed != stored)
-            report("hash mismatch: stored " + stored + " computed " + computed);
+            report(hash_mismatch(stored, computed));
         else
             zeros = static_cast<std::int8_t>(leading_zero_nibbles(digest));
     }
@@ -192,10 +186,7 @@ void ChainValidator::finish(int difficulty, std::vector<Problem>& problems) cons
     if (m_count == 0) problems.push_back({std::nullopt, "no genesis block: the chain is empty"});
     for (std::size_t i = 0; i < m_zeros.size(); ++i) {
         if (m_zeros[i] >= 0 && m_zeros[i] < difficulty)
-            problems.push_back({i, "proof of work below difficulty: the hash has " +
-                                       std::to_string(m_zeros[i]) + " leading zeros, difficulty " +
-                                       std::to_string(difficulty) + " needs " +
-                                       zeros_needed(difficulty)});
+            problems.push_back({i, proof_of_work_problem(m_zeros[i], difficulty)});
     }
     // File-level problems first, then by block; the order within a block is kept.
     std::stable_sort(problems.begin(), problems.end(), [](const Problem& a, const Problem& b) {

@@ -3,24 +3,22 @@
 #include "error.hpp"
 #include "ledger/block.hpp"
 #include "ledger/chain_file.hpp"
-#include "ledger/sha256.hpp"
 #include "ledger/transaction.hpp"
 #include "ledger/verify.hpp"
-#include "store/journal.hpp"
 #include "store/pending_store.hpp"
 
 #include "json/parse.hpp"
 #include "json/write.hpp"
 #include <algorithm>
+#include <future>
 #include <set>
 
 namespace chain::node {
 
 namespace {
 
-const std::string k_pending_next = std::string(store::k_state_dir) + "/pending.jsonl.next";
-const std::string k_pending_file = std::string(store::k_state_dir) + "/pending.jsonl";
-const std::string k_chain_next = std::string(store::k_chain_file) + ".next";
+// Events are published while the write lock is held, so that their order is the order of the
+// commits; publishing only queues them.
 
 // Transactions are the same when their canonical JSON is.
 void add_canonical_transactions(const json::Value& block, std::set<std::string>& out) {
@@ -31,13 +29,12 @@ void add_canonical_transactions(const json::Value& block, std::set<std::string>&
 
 } // namespace
 
-NodeState::NodeState(store::Repository repo)
-    : m_repo(std::move(repo)), m_store(m_repo.root(), m_repo.state_dir(),
-                                       std::string(store::k_chain_file), m_repo.difficulty()) {
+NodeState::NodeState(store::Repository repo, EventBus& events)
+    : m_repo(std::move(repo)), m_store(m_repo), m_events(events) {
     {
         store::FileLock lock = m_repo.lock(store::LockMode::Exclusive); // finishes a cut-off write
         m_store.prepare_tip(); // validates a file chainctl did not write last
-        m_image = store::ChainImage::from_layout(io::read_file(m_store.path()), difficulty());
+        m_index = store::ChainIndex::load(m_repo);
         m_pending = store::PendingStore(m_repo.pending_path()).read_lines();
     }
     m_committer = std::thread([this] { run_committer(); });
@@ -52,9 +49,17 @@ NodeState::~NodeState() {
     m_committer.join();
 }
 
-std::shared_ptr<const std::string> NodeState::chain_body() const {
+store::ChainSnapshot NodeState::chain() const {
     std::shared_lock lock(m_read);
-    return m_image.body();
+    return m_index.snapshot();
+}
+
+store::ChainSnapshot NodeState::chain_without_peer(const std::string& peer) const {
+    std::shared_lock lock(m_read);
+    std::vector<std::string> others;
+    for (const std::string& p : m_index.peers())
+        if (p != peer) others.push_back(p);
+    return m_index.snapshot(others);
 }
 
 std::shared_ptr<const std::string> NodeState::pending_body() const {
@@ -77,98 +82,112 @@ std::shared_ptr<const std::string> NodeState::pending_body() const {
 
 std::vector<std::string> NodeState::peers() const {
     std::shared_lock lock(m_read);
-    return m_image.peers();
+    return m_index.peers();
 }
 
 NodeSummary NodeState::summary() const {
     std::shared_lock lock(m_read);
-    return {m_image.length(), m_image.tip_hash(), m_pending.size(), m_image.peers().size(),
+    return {m_index.length(), m_index.tip_hash(), m_pending.size(), m_index.peers().size(),
             difficulty()};
 }
 
 std::optional<json::Value> NodeState::block(std::size_t i) const {
     std::shared_lock lock(m_read);
-    if (i >= m_image.length()) return std::nullopt;
-    return m_image.block(i);
+    if (i >= m_index.length()) return std::nullopt;
+    return m_index.block(i);
 }
 
-json::Value NodeState::add_transaction(json::Value tx) {
+std::optional<std::string> NodeState::hash(std::size_t i) const {
+    std::shared_lock lock(m_read);
+    if (i >= m_index.length()) return std::nullopt;
+    return m_index.hash(i);
+}
+
+void NodeState::add_transaction(json::Value tx,
+                                std::function<void(const json::Value*, std::exception_ptr)> done) {
     ledger::check_new_transaction(tx);
     json::Value stored = ledger::stamp_transaction(std::move(tx), ledger::now_seconds());
-    PendingWrite write{json::dump(stored), {}};
-    std::future<void> done = write.done.get_future();
+    std::string line = json::dump(stored);
     {
         std::lock_guard lock(m_queue_mutex);
         if (m_stopping) throw Error("the node is shutting down");
-        m_queue.push_back(&write);
+        m_queue.push_back(PendingWrite{std::move(line), std::move(stored), std::move(done)});
     }
     m_queue_cv.notify_one();
-    done.get(); // rethrows a failed write
-    return stored;
+}
+
+json::Value NodeState::add_transaction(json::Value tx) {
+    std::promise<json::Value> result;
+    std::future<json::Value> future = result.get_future();
+    add_transaction(std::move(tx), [&result](const json::Value* stored, std::exception_ptr e) {
+        if (e)
+            result.set_exception(e);
+        else
+            result.set_value(*stored);
+    });
+    return future.get();
 }
 
 void NodeState::run_committer() {
     for (;;) {
-        std::vector<PendingWrite*> batch;
+        std::deque<PendingWrite> batch;
         {
             std::unique_lock lock(m_queue_mutex);
             m_queue_cv.wait(lock, [&] { return m_stopping || !m_queue.empty(); });
             if (m_queue.empty()) return; // stopping, and everything is written
-            batch.assign(m_queue.begin(), m_queue.end());
-            m_queue.clear();
+            batch.swap(m_queue);
         }
         std::vector<std::string> lines;
         lines.reserve(batch.size());
-        for (const PendingWrite* w : batch)
-            lines.push_back(w->line);
+        for (const PendingWrite& w : batch)
+            lines.push_back(w.line);
         try {
             std::lock_guard write(m_write);
             {
                 store::FileLock file_lock(m_repo.lock_path(), store::LockMode::Exclusive);
                 store::PendingStore(m_repo.pending_path()).append(lines); // one write, one fsync
             }
-            std::unique_lock lock(m_read);
-            m_pending.insert(m_pending.end(), lines.begin(), lines.end());
-            m_pending_body.reset();
+            std::size_t pending_now = 0;
+            {
+                std::unique_lock lock(m_read);
+                m_pending.insert(m_pending.end(), lines.begin(), lines.end());
+                m_pending_body.reset();
+                pending_now = m_pending.size();
+            }
+            m_events.publish(TransactionsAdded{lines.size(), pending_now});
         } catch (...) {
-            for (PendingWrite* w : batch)
-                w->done.set_exception(std::current_exception());
+            for (PendingWrite& w : batch)
+                w.done(nullptr, std::current_exception());
             continue;
         }
-        for (PendingWrite* w : batch)
-            w->done.set_value();
+        for (PendingWrite& w : batch)
+            w.done(&w.stored, nullptr);
     }
 }
 
-void NodeState::commit_locked(std::vector<store::JournalOp> ops, store::ChainImage image,
-                              std::optional<std::vector<std::string>> pending) {
-    const bool chain_changed =
-        image.length() != m_image.length() || image.tip_hash() != m_image.tip_hash();
-    if (pending) {
-        std::string text;
-        for (const std::string& line : *pending)
-            text += line + "\n";
-        io::write_file_durable(m_repo.root() / k_pending_next, text);
-        ops.push_back(store::RenameOp{k_pending_next, k_pending_file});
+void NodeState::commit_locked(const store::Change& change,
+                              std::optional<store::ChainIndex> replacement) {
+    store::ChainTip tip;
+    {
+        std::shared_lock lock(m_read);
+        tip = m_index.tip();
     }
+    store::ChainTip next;
     {
         store::FileLock file_lock(m_repo.lock_path(), store::LockMode::Exclusive);
-        store::Journal(m_repo.root(), m_repo.state_dir()).commit(ops);
-        m_store.record_stamp();
+        next = m_store.commit(tip, change);
     }
-    {
-        std::unique_lock lock(m_read);
-        m_image = std::move(image);
-        if (pending) {
-            m_pending = std::move(*pending);
-            m_pending_body.reset();
-        }
-        if (chain_changed) ++m_generation;
+    std::unique_lock lock(m_read);
+    const bool chain_changed = replacement || !change.blocks.empty();
+    if (replacement)
+        m_index = std::move(*replacement);
+    else
+        m_index.apply(change, next);
+    if (change.pending) {
+        m_pending = *change.pending;
+        m_pending_body.reset();
     }
-    if (chain_changed) {
-        std::lock_guard lock(m_watch_mutex);
-        if (m_watcher) m_watcher->store(true);
-    }
+    if (chain_changed) ++m_generation;
 }
 
 std::vector<std::string>
@@ -180,24 +199,19 @@ NodeState::pending_without(const std::vector<std::string>& canonical) const {
     return kept;
 }
 
-BlockResult NodeState::add_block(const json::Value& block) {
-    if (auto problem = ledger::field_problem(block)) return {BlockVerdict::Invalid, *problem};
-    const std::string& stored = block.find("hash")->as_string();
-    std::string computed = ledger::block_hash(block);
-    if (computed != stored)
-        return {BlockVerdict::Invalid, "hash mismatch: stored " + stored + " computed " + computed};
-    if (ledger::leading_zero_chars(computed) < difficulty())
-        return {BlockVerdict::Invalid,
-                "proof of work below difficulty " + std::to_string(difficulty())};
-    const json::Value& index_value = *block.find("index");
+BlockResult NodeState::add_block(const json::Value& received, const Source& source) {
+    if (auto problem = ledger::intrinsic_problem(received, difficulty()))
+        return {BlockVerdict::Invalid, *problem};
+    const json::Value& index_value = *received.find("index");
     if (index_value.type() != json::Type::Int || index_value.as_int() < 0)
         return {BlockVerdict::Invalid, "index " + json::dump(index_value) + " is out of range"};
     const auto index = static_cast<std::size_t>(index_value.as_int());
+    const std::string& hash = received.find("hash")->as_string();
 
-    std::lock_guard write(m_write);
-    const std::size_t tip = m_image.length() - 1;
+    std::unique_lock write(m_write);
+    const std::size_t tip = m_index.length() - 1;
     if (index <= tip) {
-        if (m_image.hash(index) == stored)
+        if (m_index.hash(index) == hash)
             return {BlockVerdict::Known,
                     "block #" + std::to_string(index) + " is already in the chain"};
         return {BlockVerdict::NotNext,
@@ -206,99 +220,122 @@ BlockResult NodeState::add_block(const json::Value& block) {
     if (index > tip + 1)
         return {BlockVerdict::NotNext, "a gap: block #" + std::to_string(index) +
                                            " is ahead of this node's tip #" + std::to_string(tip)};
-    if (block.find("previous_hash")->as_string() != m_image.tip_hash())
+    if (received.find("previous_hash")->as_string() != m_index.tip_hash())
         return {BlockVerdict::NotNext,
                 "a fork: previous_hash is not the hash of this node's block #" +
                     std::to_string(tip)};
 
+    store::Change change;
+    change.blocks.push_back(ledger::in_reference_order(received));
     std::set<std::string> included;
-    add_canonical_transactions(block, included);
+    add_canonical_transactions(received, included);
     std::vector<std::string> kept = pending_without({included.begin(), included.end()});
-    std::optional<std::vector<std::string>> pending;
-    if (kept.size() != m_pending.size()) pending = std::move(kept);
-    std::vector<store::JournalOp> ops = m_store.append_ops(m_image.tip(), block);
-    store::ChainImage image = m_image.appended(block, ops);
-    commit_locked(std::move(ops), std::move(image), std::move(pending));
+    if (kept.size() != m_pending.size()) change.pending = std::move(kept);
+    commit_locked(change, std::nullopt);
+    m_events.publish(BlockAppended{index, hash, included.size(), source});
     return {BlockVerdict::Added, ""};
 }
 
-AdoptResult NodeState::adopt(std::string_view text) {
+AdoptResult NodeState::adopt(std::string_view text, const Source& source) {
     ledger::VerifyReport report = ledger::verify_chain_text(text, difficulty(), difficulty());
     if (!report.valid) {
         const ledger::Problem& p = report.problems.front();
         return {AdoptResult::Outcome::Invalid,
                 "the chain is not valid (" +
                     (p.block ? "block " + std::to_string(*p.block) + ": " : "") + p.reason + ")",
-                report.blocks};
+                report.blocks, 0, {}};
     }
     if (report.blocks <= summary().length)
         return {AdoptResult::Outcome::NotLonger, "it is not longer than this node's chain",
-                report.blocks};
+                report.blocks, 0, {}};
 
-    // Each block as chainctl writes it, straight into the new file's image.
-    store::ChainImage::Builder builder(report.blocks, text.size());
-    std::vector<ledger::Problem> ignored;
-    ledger::read_chain_file(
-        text, [&](json::Reader& reader) { builder.add(reader.read_value()); }, ignored);
-
-    std::lock_guard write(m_write);
-    // This node's peers, not the sender's.
-    store::ChainImage image = builder.finish(m_image.peers(), difficulty());
-    const std::size_t old_length = m_image.length();
-    if (image.length() <= old_length)
+    std::unique_lock write(m_write);
+    const std::size_t old_length = m_index.length();
+    if (report.blocks <= old_length)
         return {AdoptResult::Outcome::NotLonger, "it is not longer than this node's chain",
-                image.length()};
-    std::size_t fork = 1;
-    while (fork < old_length && m_image.hash(fork) == image.hash(fork))
-        ++fork;
+                report.blocks, 0, {}};
+
+    // Each block as chainctl writes it, straight into the new file, finding where the two
+    // chains part and which new transactions matter on the way.
+    store::ChainWriter writer(m_repo);
+    std::size_t fork = 0;
+    bool parted = false;
+    std::vector<json::Value> new_blocks_after_fork; // only their transactions are needed
+    std::set<std::string> new_transactions;
+    std::vector<ledger::Problem> ignored;
+    std::size_t position = 0;
+    ledger::read_chain_file(
+        text,
+        [&](json::Reader& reader) {
+            json::Value block = ledger::in_reference_order(reader.read_value());
+            if (!parted) {
+                if (position < old_length &&
+                    m_index.hash(position) == block.find("hash")->as_string())
+                    fork = position + 1;
+                else
+                    parted = true;
+            }
+            if (parted) add_canonical_transactions(block, new_transactions);
+            writer.add(block);
+            ++position;
+        },
+        ignored);
+    store::ChainIndex index = writer.finish(m_index.peers());
 
     // Pending transactions the new chain holds are dropped; those of this node's blocks that it
-    // leaves out (orphaned) go back to pending. Only these can matter, so the new blocks are
-    // searched for them alone, and not at all when there are none.
-    std::vector<std::pair<std::string, std::string>> candidates; // canonical, line
-    for (const std::string& line : m_pending)
-        candidates.emplace_back(json::dump_canonical(json::parse(line)), line);
-    const std::size_t pending_count = candidates.size();
-    for (std::size_t i = fork; i < old_length; ++i) {
-        const json::Value orphan =
-            m_image.block(i); // a named value: loops below hold references into it
-        for (const json::Value& tx : orphan.find("transactions")->as_array())
-            candidates.emplace_back(json::dump_canonical(tx), json::dump(tx));
-    }
-    std::set<std::string> wanted;
-    for (const auto& c : candidates)
-        wanted.insert(c.first);
-    std::set<std::string> included;
-    for (std::size_t i = fork; i < image.length() && !wanted.empty(); ++i) {
-        const json::Value block = image.block(i);
-        for (const json::Value& tx : block.find("transactions")->as_array())
-            if (std::string c = json::dump_canonical(tx); wanted.contains(c)) included.insert(c);
-    }
+    // leaves out (orphaned) go back to pending, after the ones already there.
     std::vector<std::string> pending;
     std::set<std::string> kept;
-    for (std::size_t i = 0; i < candidates.size(); ++i) {
-        const auto& [canonical, line] = candidates[i];
-        if (included.contains(canonical)) continue;
-        const bool first_time = kept.insert(canonical).second;
-        if (i >= pending_count && !first_time) continue; // an orphan already pending
+    for (const std::string& line : m_pending) {
+        std::string canonical = json::dump_canonical(json::parse(line));
+        if (new_transactions.contains(canonical) || !kept.insert(canonical).second) continue;
         pending.push_back(line);
     }
+    AdoptResult result{AdoptResult::Outcome::Adopted, "", index.length(), fork, {}};
+    for (std::size_t i = fork; i < old_length; ++i) {
+        result.orphaned.push_back(m_index.hash(i));
+        const json::Value orphan = m_index.block(i); // named: the loop holds references into it
+        for (const json::Value& tx : orphan.find("transactions")->as_array()) {
+            std::string canonical = json::dump_canonical(tx);
+            if (new_transactions.contains(canonical) || !kept.insert(canonical).second) continue;
+            pending.push_back(json::dump(tx));
+        }
+    }
+    const std::size_t returned =
+        pending.size() > m_pending.size() ? pending.size() - m_pending.size() : 0;
 
-    const std::size_t new_length = image.length();
-    io::write_file_durable(m_repo.root() / k_chain_next, *image.body());
-    commit_locked({store::RenameOp{k_chain_next, std::string(store::k_chain_file)}},
-                  std::move(image), std::move(pending));
-    return {AdoptResult::Outcome::Adopted, "", new_length};
+    store::Change change;
+    change.replacement = writer.path();
+    change.pending = std::move(pending);
+    commit_locked(change, std::move(index));
+    writer.committed();
+    m_events.publish(ChainAdopted{fork, old_length, result.length, m_index.tip_hash(),
+                                  result.orphaned, returned, source});
+    return result;
 }
 
 bool NodeState::add_peer(const std::string& url) {
-    std::lock_guard write(m_write);
-    std::vector<std::string> peers = m_image.peers();
+    std::unique_lock write(m_write);
+    std::vector<std::string> peers = m_index.peers();
     if (std::find(peers.begin(), peers.end(), url) != peers.end()) return false;
     peers.push_back(url);
-    std::vector<store::JournalOp> ops = m_store.peers_ops(m_image.tip(), peers);
-    store::ChainImage image = m_image.with_peers(peers, ops);
-    commit_locked(std::move(ops), std::move(image), std::nullopt);
+    store::Change change;
+    change.peers = peers;
+    commit_locked(change, std::nullopt);
+    m_events.publish(PeersChanged{{url}, {}, peers.size()});
+    return true;
+}
+
+bool NodeState::remove_peer(const std::string& url) {
+    std::unique_lock write(m_write);
+    std::vector<std::string> peers = m_index.peers();
+    auto it = std::find(peers.begin(), peers.end(), url);
+    if (it == peers.end()) return false;
+    peers.erase(it);
+    store::Change change;
+    change.peers = peers;
+    commit_locked(change, std::nullopt);
+    m_events.publish(PeersChanged{{}, {url}, peers.size()});
     return true;
 }
 
@@ -306,8 +343,8 @@ std::optional<MiningJob> NodeState::mining_job() const {
     std::shared_lock lock(m_read);
     if (m_pending.empty()) return std::nullopt;
     MiningJob job;
-    job.index = static_cast<std::int64_t>(m_image.length());
-    job.previous_hash = m_image.tip_hash();
+    job.index = static_cast<std::int64_t>(m_index.length());
+    job.previous_hash = m_index.tip_hash();
     for (const std::string& line : m_pending)
         job.transactions.push_back(json::parse(line));
     job.generation = m_generation;
@@ -315,20 +352,18 @@ std::optional<MiningJob> NodeState::mining_job() const {
 }
 
 bool NodeState::commit_mined(const MiningJob& job, const json::Value& block) {
-    std::lock_guard write(m_write);
+    std::unique_lock write(m_write);
     if (m_generation != job.generation) return false;
     // The job's transactions are still the front of the list: only chain changes remove any.
-    std::vector<std::string> rest(
-        m_pending.begin() + static_cast<std::ptrdiff_t>(job.transactions.size()), m_pending.end());
-    std::vector<store::JournalOp> ops = m_store.append_ops(m_image.tip(), block);
-    store::ChainImage image = m_image.appended(block, ops);
-    commit_locked(std::move(ops), std::move(image), std::move(rest));
+    store::Change change;
+    change.blocks.push_back(block);
+    change.pending.emplace(m_pending.begin() + static_cast<std::ptrdiff_t>(job.transactions.size()),
+                           m_pending.end());
+    commit_locked(change, std::nullopt);
+    m_events.publish(BlockAppended{static_cast<std::uint64_t>(job.index),
+                                   block.find("hash")->as_string(), job.transactions.size(),
+                                   Source{Source::Kind::Mined, "", ""}});
     return true;
-}
-
-void NodeState::watch_tip(std::atomic<bool>* flag) {
-    std::lock_guard lock(m_watch_mutex);
-    m_watcher = flag;
 }
 
 } // namespace chain::node

@@ -1,18 +1,23 @@
 #pragma once
-// What a node holds: the chain, the pending transactions and the peers, in memory for speed and
-// written through to its repository on every change, so that whatever a node acknowledged
-// survives a kill -9. Thread-safe: readers take immutable snapshots and never wait for a writer's
-// disk I/O; writers are serialised. New transactions are committed in groups: every transaction
-// that arrives while one fsync runs shares the next.
+// What a node holds: the chain, the pending transactions and the peers, written through to its
+// repository on every change (store::ChainStore::commit), so that whatever a node acknowledged
+// survives a kill -9. In memory it keeps only an index of chain.json (about 40 bytes a block)
+// and the pending list; blocks are read from the file when needed.
+//
+// Thread-safe: readers take the read lock briefly and never wait for a writer's disk I/O;
+// writers are serialised. New transactions are committed in groups: every transaction that
+// arrives while one fsync runs shares the next. Every change is published on the event bus
+// after it is on disk.
 
-#include "store/chain_image.hpp"
+#include "node/events.hpp"
+#include "store/chain_index.hpp"
 #include "store/repository.hpp"
 
 #include "json/value.hpp"
-#include <atomic>
 #include <condition_variable>
 #include <deque>
-#include <future>
+#include <exception>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -48,6 +53,8 @@ struct AdoptResult {
     Outcome outcome = Outcome::NotLonger;
     std::string reason; // why not
     std::size_t length = 0;
+    std::size_t fork_point = 0;
+    std::vector<std::string> orphaned; // hashes of this node's blocks that left the chain
     bool adopted() const { return outcome == Outcome::Adopted; }
 };
 
@@ -63,72 +70,80 @@ class NodeState {
 public:
     /// Loads and checks the repository's chain (rewriting it in chainctl's layout if another
     /// program wrote it). Call with the repository claimed for this node (store::ServeMarker).
-    explicit NodeState(store::Repository repo);
+    NodeState(store::Repository repo, EventBus& events);
     ~NodeState();
     NodeState(const NodeState&) = delete;
     NodeState& operator=(const NodeState&) = delete;
 
     const store::Repository& repository() const { return m_repo; }
     int difficulty() const { return m_repo.difficulty(); }
+    EventBus& events() { return m_events; }
 
-    /// chain.json as it is on disk: the GET /chain body.
-    std::shared_ptr<const std::string> chain_body() const;
+    /// chain.json as it is now: the GET /chain body.
+    store::ChainSnapshot chain() const;
+    /// The same, with another peer list (the /register_node answer leaves the caller out).
+    store::ChainSnapshot chain_without_peer(const std::string& peer) const;
     /// The pending transactions as a JSON array: the GET /pending_tx body.
     std::shared_ptr<const std::string> pending_body() const;
     std::vector<std::string> peers() const;
     NodeSummary summary() const;
     /// Block i, or nothing past the tip.
     std::optional<json::Value> block(std::size_t i) const;
+    /// Block i's hash, or nothing past the tip.
+    std::optional<std::string> hash(std::size_t i) const;
 
-    /// Checks, stamps and stores a new transaction; returns once it is on disk. Throws
-    /// chain::Error with the reason for an unacceptable one.
+    /// Checks, stamps and stores a new transaction; done gets the stored transaction once it
+    /// is on disk, or the failure (on the committer's thread). Throws chain::Error at once with
+    /// the reason for an unacceptable one.
+    void add_transaction(json::Value tx,
+                         std::function<void(const json::Value*, std::exception_ptr)> done);
+    /// The same, waiting for the disk.
     json::Value add_transaction(json::Value tx);
 
     /// Appends a block announced by a peer if it extends the tip, removing the transactions it
     /// holds from the pending list.
-    BlockResult add_block(const json::Value& block);
+    BlockResult add_block(const json::Value& block, const Source& source);
 
     /// Replaces the chain with the one in chain_file_text (a peer's /chain) if it is valid and
     /// longer. Pending transactions the new chain holds are dropped; those of blocks it orphans
     /// and it does not hold go back to the pending list.
-    AdoptResult adopt(std::string_view chain_file_text);
+    AdoptResult adopt(std::string_view chain_file_text, const Source& source);
 
     /// Adds an already normalised peer URL; false when it is known.
     bool add_peer(const std::string& url);
+    /// Removes a peer; false when it was not one.
+    bool remove_peer(const std::string& url);
 
     std::optional<MiningJob> mining_job() const;
     /// Appends a block mined for job unless the chain changed since; removes what it mined.
     bool commit_mined(const MiningJob& job, const json::Value& block);
-    /// While set, flag becomes true whenever the tip changes (to stop a search on an old tip).
-    void watch_tip(std::atomic<bool>* flag);
 
 private:
     struct PendingWrite {
         std::string line;
-        std::promise<void> done;
+        json::Value stored;
+        std::function<void(const json::Value*, std::exception_ptr)> done;
     };
 
     void run_committer();
-    void commit_locked(std::vector<store::JournalOp> ops, store::ChainImage image,
-                       std::optional<std::vector<std::string>> pending);
+    /// Commits a change under m_write and the repository lock, then updates memory.
+    void commit_locked(const store::Change& change, std::optional<store::ChainIndex> replacement);
     std::vector<std::string> pending_without(const std::vector<std::string>& canonical_txs) const;
 
     store::Repository m_repo;
     store::ChainStore m_store;
+    EventBus& m_events;
 
     std::mutex m_write;               // serialises every change, disk and memory
     mutable std::shared_mutex m_read; // guards the fields below for readers
-    store::ChainImage m_image;
+    store::ChainIndex m_index;
     std::vector<std::string> m_pending;                        // JSON lines, arrival order
     mutable std::shared_ptr<const std::string> m_pending_body; // built on demand
     std::uint64_t m_generation = 0;                            // bumped when the chain changes
 
-    std::mutex m_watch_mutex;
-    std::atomic<bool>* m_watcher = nullptr;
-
     std::mutex m_queue_mutex;
     std::condition_variable m_queue_cv;
-    std::deque<PendingWrite*> m_queue;
+    std::deque<PendingWrite> m_queue;
     bool m_stopping = false;
     std::thread m_committer;
 };

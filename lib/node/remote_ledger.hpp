@@ -1,34 +1,34 @@
 #pragma once
-// A ledger that lives in a node, driven over its HTTP API: chainctl's node or the reference
-// Python node. chainctl's node answers requests that carry "Accept: application/json" with JSON
-// (the stored transaction, the mined block); the reference answers with its plain texts, which
-// are understood too.
+// A ledger that lives in a node, driven over its HTTP API (through NodeClient): chainctl's node
+// or the reference Python node. This is what the CLI's --node (and a repository that a node
+// serves) works through.
 
 #include "http/client.hpp"
 #include "ledger/ledger_api.hpp"
+#include "node/node_client.hpp"
 
 namespace chain::node {
 
 class RemoteLedger : public ledger::LedgerApi {
 public:
-    explicit RemoteLedger(const std::string& url, http::HttpTimeouts timeouts = {});
+    explicit RemoteLedger(const std::string& url, NodeClientOptions options = {});
 
-    std::string location() const override { return m_url.str(); }
+    std::string location() const override { return m_node.location(); }
     json::Value add_transaction(json::Value tx) override;
     std::vector<json::Value> pending() override;
+    /// Mines on the node, waiting for as long as that takes; options.cancel stops the wait at
+    /// once (the outcome is then Cancelled: the node may still commit the block).
     ledger::MineOutcome mine(ledger::MineOptions options) override;
     ledger::ChainDocument chain() override;
     std::vector<std::string> peers() override;
-    std::vector<std::string> add_peer(const std::string& url) override;
+    std::vector<std::string> add_peer(const std::string& peer) override;
     std::string register_with(const std::string& url) override;
 
-private:
-    http::HttpResponse call(std::string_view method, std::string_view endpoint,
-                            std::string_view body = {}, double io_s = 0) const;
-    [[noreturn]] void refused(const http::HttpResponse& r, std::string_view what) const;
+    NodeClient& client() { return m_node; }
 
-    http::Url m_url;
-    http::HttpTimeouts m_timeouts;
+private:
+    http::Client m_client;
+    NodeClient m_node;
 };
 
 } // namespace chain::node

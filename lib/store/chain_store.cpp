@@ -3,8 +3,11 @@
 #include "error.hpp"
 #include "ledger/block.hpp"
 #include "ledger/verify.hpp"
+#include "store/chain_layout.hpp"
+#include "store/journal.hpp"
 
 #include "json/parse.hpp"
+#include <cerrno>
 #include <fcntl.h>
 #include <sys/stat.h>
 
@@ -12,41 +15,21 @@ namespace chain::store {
 
 namespace {
 
-constexpr std::string_view k_header_start = "{\"length\": ";
-constexpr std::string_view k_header_end = ", \"chain\": [\n";
+std::string relative(const Repository& repo, const io::fs::path& path) {
+    return io::fs::relative(path, repo.root()).string();
+}
 
-std::optional<std::uint64_t> parse_header(std::string_view header) {
-    if (header.size() != ledger::k_header_size || !header.starts_with(k_header_start) ||
-        !header.ends_with(k_header_end))
-        return std::nullopt;
-    std::string_view field = header.substr(ledger::k_length_offset, ledger::k_length_width);
-    std::size_t digits = 0;
-    while (digits < field.size() && field[digits] >= '0' && field[digits] <= '9')
-        ++digits;
-    if (digits == 0 || digits > 19 ||
-        field.find_first_not_of(' ', digits) != std::string_view::npos)
-        return std::nullopt;
-    return std::stoull(std::string(field.substr(0, digits)));
+// Makes sure the file system has room for `bytes` at `offset` of chain.json before anything is
+// written, without changing the file's size (so its content stays a valid chain meanwhile).
+void reserve(const io::fs::path& file, std::uint64_t offset, std::uint64_t bytes) {
+    io::FileDescriptor fd = io::open_file(file, O_WRONLY);
+    if (::fallocate(fd.get(), FALLOC_FL_KEEP_SIZE, static_cast<off_t>(offset),
+                    static_cast<off_t>(bytes)) != 0 &&
+        errno != EOPNOTSUPP && errno != ENOSYS)
+        throw Error("cannot write " + file.string() + ": " + io::errno_text(errno));
 }
 
 } // namespace
-
-std::optional<std::vector<std::string>> parse_tail_line(std::string_view line) {
-    if (!line.starts_with("], ")) return std::nullopt;
-    try {
-        json::Value rest = json::parse("{" + std::string(line.substr(3)));
-        const json::Value* peers = rest.find("peers");
-        if (!peers || !peers->is_array()) return std::nullopt;
-        std::vector<std::string> out;
-        for (const json::Value& p : peers->as_array()) {
-            if (!p.is_string()) return std::nullopt;
-            out.push_back(p.as_string());
-        }
-        return out;
-    } catch (const Error&) {
-        return std::nullopt;
-    }
-}
 
 std::optional<ChainTip> ChainStore::read_tip() const {
     const io::fs::path file = path();
@@ -54,14 +37,14 @@ std::optional<ChainTip> ChainStore::read_tip() const {
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) return std::nullopt;
     const auto size = static_cast<std::uint64_t>(st.st_size);
-    if (size < ledger::k_header_size + 4) return std::nullopt;
-    auto length = parse_header(io::read_at(fd.get(), 0, ledger::k_header_size, file));
+    if (size < layout::k_header_size + 4) return std::nullopt;
+    auto length = layout::parse_header(io::read_at(fd.get(), 0, layout::k_header_size, file));
     if (!length) return std::nullopt;
 
     // Read backwards until the window holds the last block's whole line: the file ends
     // "<block>\n<tail>\n" and the block line starts after a newline (the header's last byte at
     // the earliest).
-    const std::uint64_t body_start = ledger::k_header_size - 1;
+    const std::uint64_t body_start = layout::k_header_size - 1;
     std::uint64_t window = std::min<std::uint64_t>(size - body_start, 64 * 1024);
     for (;;) {
         std::uint64_t base = size - window;
@@ -82,7 +65,7 @@ std::optional<ChainTip> ChainStore::read_tip() const {
         // A block before this one ends its line with a comma; the first follows the header.
         bool after_header = base + block_nl == body_start;
         if (!after_header && (block_nl == 0 || view[block_nl - 1] != ',')) return std::nullopt;
-        auto peers = parse_tail_line(tail_line);
+        auto peers = layout::parse_tail_line(tail_line);
         if (!peers) return std::nullopt;
         json::Value block;
         try {
@@ -91,15 +74,14 @@ std::optional<ChainTip> ChainStore::read_tip() const {
             return std::nullopt;
         }
         if (ledger::field_problem(block)) return std::nullopt;
-        const json::Value* index = block.find("index");
-        const json::Value* hash = block.find("hash");
-        if (!index || index->type() != json::Type::Int || !hash || !hash->is_string())
+        const json::Value& index = *block.find("index");
+        if (index.type() != json::Type::Int ||
+            static_cast<std::uint64_t>(index.as_int()) + 1 != *length)
             return std::nullopt;
-        if (static_cast<std::uint64_t>(index->as_int()) + 1 != *length) return std::nullopt;
         ChainTip tip;
         tip.length = *length;
-        tip.index = index->as_int();
-        tip.hash = hash->as_string();
+        tip.index = index.as_int();
+        tip.hash = block.find("hash")->as_string();
         tip.tail_offset = base + tail_nl;
         tip.peers = std::move(*peers);
         return tip;
@@ -115,28 +97,34 @@ std::string ChainStore::current_stamp() const {
 }
 
 void ChainStore::record_stamp() const {
-    // No fsync: a stamp lost in a power cut only means one full validation next time.
-    io::fs::path temp = stamp_path();
-    temp += ".tmp";
-    {
-        io::FileDescriptor fd = io::open_file(temp, O_WRONLY | O_CREAT | O_TRUNC);
-        io::write_all(fd.get(), current_stamp(), temp);
+    // No fsync, and no failure: a stamp that is missing or stale only means one full
+    // validation next time.
+    try {
+        io::fs::path temp = m_repo.stamp_path();
+        temp += ".tmp";
+        {
+            io::FileDescriptor fd = io::open_file(temp, O_WRONLY | O_CREAT | O_TRUNC);
+            io::write_all(fd.get(), current_stamp(), temp);
+        }
+        io::fs::rename(temp, m_repo.stamp_path());
+    } catch (const std::exception&) {
+        std::error_code ec;
+        io::fs::remove(m_repo.stamp_path(), ec);
     }
-    io::fs::rename(temp, stamp_path());
 }
 
 ChainTip ChainStore::prepare_tip() const {
     std::string stamp;
     try {
-        stamp = io::read_file(stamp_path());
+        stamp = io::read_file(m_repo.stamp_path());
     } catch (const Error&) {
         // no stamp yet: validate in full below
     }
     if (!stamp.empty() && stamp == current_stamp())
         if (auto tip = read_tip()) return *tip;
+    const int difficulty = m_repo.difficulty();
     io::MappedFile file(path());
-    ledger::VerifyReport report =
-        ledger::verify_chain_text(file.view(), m_difficulty, m_difficulty);
+    ledger::VerifyReport report = ledger::verify_chain_text(file.view(), difficulty, difficulty);
     if (!report.valid) {
         const ledger::Problem& p = report.problems.front();
         throw Error(path().string() + " is not a valid chain (" +
@@ -148,24 +136,84 @@ ChainTip ChainStore::prepare_tip() const {
         return *tip;
     }
     ledger::ChainDocument doc = ledger::parse_chain_file(file.view());
-    io::write_file_atomic(path(), ledger::layout_file(doc.blocks, doc.meta.peers, m_difficulty));
+    io::write_file_atomic(path(), layout::file(doc.blocks, doc.meta.peers, difficulty));
     record_stamp();
     auto tip = read_tip();
     if (!tip) throw Error("internal error: " + path().string() + " unreadable after rewriting it");
     return *tip;
 }
 
-std::vector<JournalOp> ChainStore::append_ops(const ChainTip& tip, const json::Value& block) const {
-    std::string data =
-        ",\n" + ledger::layout_block_line(block) + ledger::layout_tail(tip.peers, m_difficulty);
-    return {WriteOp{m_file, tip.tail_offset, std::move(data), true},
-            WriteOp{m_file, ledger::k_length_offset, ledger::layout_length_field(tip.length + 1),
-                    false}};
-}
-
-std::vector<JournalOp> ChainStore::peers_ops(const ChainTip& tip,
-                                             const std::vector<std::string>& peers) const {
-    return {WriteOp{m_file, tip.tail_offset, ledger::layout_tail(peers, m_difficulty), true}};
+ChainTip ChainStore::commit(const ChainTip& tip, const Change& change) const {
+    std::vector<JournalOp> ops;
+    const std::string chain_file = relative(m_repo, path());
+    ChainTip next = tip;
+    // Files written beside their targets first: if the disk is full, nothing has changed yet.
+    std::vector<io::fs::path> staged;
+    auto unstage = [&] {
+        for (const io::fs::path& p : staged) {
+            std::error_code ec;
+            io::fs::remove(p, ec);
+        }
+    };
+    try {
+        if (change.replacement) {
+            ops.push_back(RenameOp{relative(m_repo, *change.replacement), chain_file});
+            staged.push_back(*change.replacement);
+        } else if (!change.blocks.empty() || change.peers) {
+            std::string data;
+            for (const json::Value& block : change.blocks) {
+                data += ",\n";
+                next.tail_offset += 2;
+                std::string line = layout::block_line(block);
+                next.tail_offset += line.size();
+                data += line;
+                ++next.length;
+                next.index = block.find("index")->as_int();
+                next.hash = block.find("hash")->as_string();
+            }
+            if (change.peers) next.peers = *change.peers;
+            data += layout::tail(next.peers, m_repo.difficulty());
+            reserve(path(), tip.tail_offset, data.size());
+            ops.push_back(WriteOp{chain_file, tip.tail_offset, std::move(data), true});
+            if (next.length != tip.length)
+                ops.push_back(WriteOp{chain_file, layout::k_length_offset,
+                                      layout::length_field(next.length), false});
+        }
+        if (change.pending) {
+            std::string text;
+            for (const std::string& line : *change.pending)
+                text += line + "\n";
+            io::fs::path staging = m_repo.staging_path(m_repo.pending_path());
+            staged.push_back(staging);
+            io::write_file_durable(staging, text);
+            ops.push_back(
+                RenameOp{relative(m_repo, staging), relative(m_repo, m_repo.pending_path())});
+        }
+    } catch (const Error& e) {
+        unstage();
+        throw Error(std::string(e.what()) + "; nothing was changed");
+    }
+    if (ops.empty()) return tip;
+    Journal journal(m_repo.root(), m_repo.journal_path());
+    try {
+        journal.commit(ops);
+    } catch (const Error& e) {
+        if (!journal.pending()) {
+            unstage();
+            throw Error(std::string(e.what()) + "; nothing was changed");
+        }
+        throw Error(std::string(e.what()) + "; the change is recorded in " +
+                    m_repo.journal_path().string() +
+                    " and will be completed by the next chainctl command on this repository");
+    }
+    record_stamp();
+    if (change.replacement) {
+        auto replaced = read_tip();
+        if (!replaced)
+            throw Error("internal error: " + path().string() + " unreadable after replacing it");
+        return *replaced;
+    }
+    return next;
 }
 
 ledger::ChainDocument ChainStore::load() const {

@@ -1,7 +1,7 @@
 #pragma once
-// chain.json operations that use its in-place layout (see ledger/chain_file.hpp): finding the
-// tip without reading the blocks before it, and appending a block or changing the peers by
-// rewriting only the end of the file.
+// chain.json operations that use its in-place layout (store/chain_layout.hpp): finding the tip
+// without reading the blocks before it, and the one way every change reaches the repository:
+// commit(), used by the local commands and by the node alike.
 //
 // The tip is only trusted when the file is exactly as chainctl last left it: after each write
 // chainctl records the file's stat identity (size, mtime, ctime, inode) in .chainctl/chain.stamp.
@@ -11,7 +11,7 @@
 
 #include "io/file_io.hpp"
 #include "ledger/chain_file.hpp"
-#include "store/journal.hpp"
+#include "store/repository.hpp"
 
 #include "json/value.hpp"
 #include <cstdint>
@@ -30,43 +30,48 @@ struct ChainTip {
     std::vector<std::string> peers;
 };
 
-/// The peers in chainctl's tail line `], "peers": [...], "difficulty": N}`; nothing when the
-/// line is not one.
-std::optional<std::vector<std::string>> parse_tail_line(std::string_view line);
+/// One change to a repository: applied whole or not at all, also across a kill -9 or a full
+/// disk (space is reserved before anything is written, and a journal record finishes a change
+/// that was cut off).
+struct Change {
+    /// Appended after the tip, in order (already checked by the caller).
+    std::vector<json::Value> blocks;
+    /// The new peer list (normalised by the caller).
+    std::optional<std::vector<std::string>> peers;
+    /// The new pending list, as JSON lines, replacing the file.
+    std::optional<std::vector<std::string>> pending;
+    /// A complete new chain.json, already written (in the layout) and synced, renamed over the
+    /// current one; instead of blocks.
+    std::optional<io::fs::path> replacement;
+};
 
 class ChainStore {
 public:
-    ChainStore(io::fs::path root, io::fs::path state_dir, std::string file_name, int difficulty)
-        : m_root(std::move(root)), m_state_dir(std::move(state_dir)), m_file(std::move(file_name)),
-          m_difficulty(difficulty) {}
+    explicit ChainStore(Repository repo) : m_repo(std::move(repo)) {}
 
-    io::fs::path path() const { return m_root / m_file; }
+    const Repository& repository() const { return m_repo; }
+    io::fs::path path() const { return m_repo.chain_path(); }
 
     /// The tip when the file is in chainctl's layout and consistent; nothing otherwise.
     std::optional<ChainTip> read_tip() const;
     /// The tip, first validating the whole file (and rewriting it in chainctl's layout) unless
     /// chainctl wrote it last. Needs the exclusive lock. Throws if the chain is not valid.
     ChainTip prepare_tip() const;
-    /// Records the file as chainctl left it, after a write.
+    /// Records the file as chainctl left it, after a write. Best effort: it is only a cache.
     void record_stamp() const;
 
-    /// Journal operations that append a block after tip.
-    std::vector<JournalOp> append_ops(const ChainTip& tip, const json::Value& block) const;
-    /// Journal operations that replace the peer list.
-    std::vector<JournalOp> peers_ops(const ChainTip& tip,
-                                     const std::vector<std::string>& peers) const;
+    /// Applies a change to the chain whose tip is `tip` (read under the same exclusive lock).
+    /// Returns the new tip. Throws chain::Error, having changed nothing, when the change cannot
+    /// be made (a full disk); a change that fails part way is finished by whoever takes the
+    /// lock next, which the message says.
+    ChainTip commit(const ChainTip& tip, const Change& change) const;
 
     /// The whole file, parsed.
     ledger::ChainDocument load() const;
 
 private:
     std::string current_stamp() const;
-    io::fs::path stamp_path() const { return m_state_dir / "chain.stamp"; }
-
-    io::fs::path m_root;
-    io::fs::path m_state_dir;
-    std::string m_file;
-    int m_difficulty;
+    Repository m_repo;
 };
 
 } // namespace chain::store

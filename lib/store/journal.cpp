@@ -116,9 +116,6 @@ std::vector<JournalOp> decode(std::string_view data) {
 
 } // namespace
 
-Journal::Journal(io::fs::path root, io::fs::path state_dir)
-    : m_root(std::move(root)), m_path(std::move(state_dir) / "journal") {}
-
 bool Journal::pending() const {
     return io::fs::exists(m_path);
 }

@@ -34,8 +34,9 @@ using JournalOp = std::variant<WriteOp, RenameOp>;
 
 class Journal {
 public:
-    /// The record lives at state_dir/journal; file names in operations are relative to root.
-    Journal(io::fs::path root, io::fs::path state_dir);
+    /// The record lives at journal_path; file names in operations are relative to root.
+    Journal(io::fs::path root, io::fs::path journal_path)
+        : m_root(std::move(root)), m_path(std::move(journal_path)) {}
 
     /// Applies all operations atomically with respect to crashes. Call with the repository's
     /// exclusive lock held.

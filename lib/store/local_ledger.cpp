@@ -3,7 +3,6 @@
 #include "ledger/block.hpp"
 #include "ledger/transaction.hpp"
 #include "store/chain_store.hpp"
-#include "store/journal.hpp"
 #include "store/pending_store.hpp"
 
 #include "json/parse.hpp"
@@ -14,10 +13,6 @@ namespace chain::store {
 
 namespace {
 
-ChainStore chain_store(const Repository& repo) {
-    return ChainStore(repo.root(), repo.state_dir(), std::string(k_chain_file), repo.difficulty());
-}
-
 struct MiningSnapshot {
     ChainTip tip;
     std::vector<std::string> lines;
@@ -25,7 +20,7 @@ struct MiningSnapshot {
 
 MiningSnapshot snapshot(const Repository& repo) {
     FileLock lock = repo.lock(LockMode::Exclusive);
-    return {chain_store(repo).prepare_tip(), PendingStore(repo.pending_path()).read_lines()};
+    return {ChainStore(repo).prepare_tip(), PendingStore(repo.pending_path()).read_lines()};
 }
 
 } // namespace
@@ -65,10 +60,9 @@ MineOutcome LocalLedger::mine(ledger::MineOptions options) {
         }
 
         FileLock lock = m_repo.lock(LockMode::Exclusive);
-        ChainStore chain = chain_store(m_repo);
+        ChainStore chain(m_repo);
         ChainTip tip = chain.prepare_tip();
-        PendingStore pending(m_repo.pending_path());
-        std::vector<std::string> lines = pending.read_lines();
+        std::vector<std::string> lines = PendingStore(m_repo.pending_path()).read_lines();
         bool same_pending = lines.size() >= before.lines.size() &&
                             std::equal(before.lines.begin(), before.lines.end(), lines.begin());
         if (tip.hash != before.tip.hash || !same_pending) continue; // someone else wrote: retry
@@ -76,26 +70,21 @@ MineOutcome LocalLedger::mine(ledger::MineOptions options) {
         outcome.block =
             ledger::make_block(before.tip.index + 1, std::move(transactions), timestamp,
                                before.tip.hash, outcome.stats.nonce, outcome.stats.hash);
-        std::vector<JournalOp> ops = chain.append_ops(tip, outcome.block);
+        Change change;
+        change.blocks.push_back(outcome.block);
         // Transactions added while mining stay pending.
-        std::string rest;
-        for (std::size_t i = before.lines.size(); i < lines.size(); ++i)
-            rest += lines[i] + "\n";
-        io::fs::path next = pending.path();
-        next += ".next";
-        io::write_file_durable(next, rest);
-        ops.push_back(RenameOp{io::fs::relative(next, m_repo.root()).string(),
-                               io::fs::relative(pending.path(), m_repo.root()).string()});
-        Journal(m_repo.root(), m_repo.state_dir()).commit(ops);
-        chain.record_stamp();
+        change.pending.emplace(lines.begin() + static_cast<std::ptrdiff_t>(before.lines.size()),
+                               lines.end());
+        chain.commit(tip, change);
         outcome.status = MineOutcome::Status::Mined;
+        outcome.message = "Block #" + std::to_string(before.tip.index + 1) + " is mined.";
         return outcome;
     }
 }
 
 ledger::ChainDocument LocalLedger::chain() {
     FileLock lock = m_repo.lock(LockMode::Shared);
-    return chain_store(m_repo).load();
+    return ChainStore(m_repo).load();
 }
 
 } // namespace chain::store
@@ -108,13 +97,13 @@ std::vector<std::string> LocalLedger::peers() {
 
 std::vector<std::string> LocalLedger::add_peer(const std::string& peer) {
     FileLock lock = m_repo.lock(LockMode::Exclusive);
-    ChainStore chain = chain_store(m_repo);
+    ChainStore chain(m_repo);
     ChainTip tip = chain.prepare_tip();
     if (std::find(tip.peers.begin(), tip.peers.end(), peer) != tip.peers.end()) return tip.peers;
-    tip.peers.push_back(peer);
-    Journal(m_repo.root(), m_repo.state_dir()).commit(chain.peers_ops(tip, tip.peers));
-    chain.record_stamp();
-    return tip.peers;
+    Change change;
+    change.peers = tip.peers;
+    change.peers->push_back(peer);
+    return chain.commit(tip, change).peers;
 }
 
 std::string LocalLedger::register_with(const std::string&) {

@@ -4,6 +4,7 @@
 #include "ledger/block.hpp"
 #include "ledger/chain_file.hpp"
 #include "ledger/verify.hpp"
+#include "store/chain_layout.hpp"
 #include "store/chain_store.hpp"
 #include "store/journal.hpp"
 #include "store/pending_store.hpp"
@@ -52,7 +53,7 @@ Repository Repository::open(const fs::path& root) {
     if (!exists_at(abs))
         throw Error("not a chainctl repository: " + abs.string() +
                     "; run 'chainctl init' to create one");
-    int difficulty = read_config_difficulty(abs / k_state_dir / "config.json");
+    int difficulty = read_config_difficulty(Repository(abs, 0).config_path());
     if (!fs::exists(abs / k_chain_file))
         throw Error("damaged repository: " + (abs / k_chain_file).string() +
                     " is missing; restore it from a backup or a peer");
@@ -104,12 +105,12 @@ InitResult Repository::init(const fs::path& dir, std::optional<int> difficulty) 
         result.blocks = doc.blocks.size();
         result.adopted = true;
         io::write_file_atomic(chain_path,
-                              ledger::layout_file(doc.blocks, doc.meta.peers, result.difficulty));
+                              layout::file(doc.blocks, doc.meta.peers, result.difficulty));
     } else {
         result.difficulty = difficulty.value_or(ledger::k_default_difficulty);
         result.blocks = 1;
-        io::write_file_atomic(
-            chain_path, ledger::layout_file({ledger::genesis_block()}, {}, result.difficulty));
+        io::write_file_atomic(chain_path,
+                              layout::file({ledger::genesis_block()}, {}, result.difficulty));
     }
 
     // Build the state directory under a temporary name and rename it into place, so that a
@@ -121,10 +122,11 @@ InitResult Repository::init(const fs::path& dir, std::optional<int> difficulty) 
     if (ec) throw Error("cannot create " + temp.string() + ": " + ec.message());
     json::Object config{{"format", json::Value(k_format)},
                         {"difficulty", json::Value(result.difficulty)}};
-    io::write_file_durable(temp / "config.json", json::dump(json::Value(config)) + "\n");
-    io::write_file_durable(temp / "pending.jsonl", "");
-    io::write_file_durable(temp / "lock", "");
-    ChainStore(result.root, temp, std::string(k_chain_file), result.difficulty).record_stamp();
+    const Repository names(result.root, result.difficulty); // the files, under the final name
+    io::write_file_durable(temp / names.config_path().filename(),
+                           json::dump(json::Value(config)) + "\n");
+    io::write_file_durable(temp / names.pending_path().filename(), "");
+    io::write_file_durable(temp / names.lock_path().filename(), "");
     io::sync_directory(temp);
     if (::rename(temp.c_str(), (result.root / k_state_dir).c_str()) != 0) {
         int error = errno;
@@ -135,11 +137,12 @@ InitResult Repository::init(const fs::path& dir, std::optional<int> difficulty) 
                     io::errno_text(error));
     }
     io::sync_directory(result.root);
+    ChainStore(open(result.root)).record_stamp(); // chainctl wrote chain.json last
     return result;
 }
 
 FileLock Repository::lock(LockMode mode) const {
-    Journal journal(m_root, state_dir());
+    Journal journal(m_root, journal_path());
     if (mode == LockMode::Shared) {
         FileLock shared(lock_path(), LockMode::Shared);
         if (!journal.pending()) return shared;

@@ -51,11 +51,25 @@ public:
     static InitResult init(const fs::path& dir, std::optional<int> difficulty);
 
     const fs::path& root() const { return m_root; }
+    int difficulty() const { return m_difficulty; }
+
+    // Every file of a repository is named here and nowhere else.
     fs::path state_dir() const { return m_root / k_state_dir; }
     fs::path chain_path() const { return m_root / k_chain_file; }
+    fs::path config_path() const { return state_dir() / "config.json"; }
     fs::path pending_path() const { return state_dir() / "pending.jsonl"; }
     fs::path lock_path() const { return state_dir() / "lock"; }
-    int difficulty() const { return m_difficulty; }
+    fs::path stamp_path() const { return state_dir() / "chain.stamp"; }
+    fs::path journal_path() const { return state_dir() / "journal"; }
+    fs::path serve_lock_path() const { return state_dir() / "serve.lock"; }
+    fs::path node_info_path() const { return state_dir() / "node.json"; }
+    /// Where a new version of a file is written before a change renames it into place
+    /// ("pending.jsonl" -> .chainctl/pending.jsonl.next, "chain.json" -> chain.json.next).
+    fs::path staging_path(const fs::path& file) const {
+        fs::path next = file;
+        next += ".next";
+        return next;
+    }
 
     /// Takes the repository lock. Before returning, an interrupted change is finished (which
     /// needs the exclusive lock, so a shared lock is then taken as exclusive).

@@ -8,6 +8,7 @@
 #include "store/file_lock.hpp"
 #include "store/repository.hpp"
 
+#include "json/value.hpp"
 #include <optional>
 #include <string>
 
@@ -17,8 +18,9 @@ class ServeMarker {
 public:
     /// Claims the repository for a node; throws if another node serves it.
     static ServeMarker acquire(const Repository& repo);
-    /// Tells commands where the node listens (once it does).
-    void publish(const std::string& url) const;
+    /// Tells commands (and the network lab) where the node listens, once it does: writes info
+    /// (at least {"url"}; the node adds its "pid", "start_time" and "id") to .chainctl/node.json.
+    void publish(const json::Value& info) const;
     /// The URL of the node serving repo, if one does.
     static std::optional<std::string> running_node(const Repository& repo);
 
@@ -27,6 +29,7 @@ public:
 
 private:
     ServeMarker(FileLock lock, fs::path info) : m_lock(std::move(lock)), m_info(std::move(info)) {}
+    ServeMarker& operator=(ServeMarker&&) = delete;
     FileLock m_lock;
     fs::path m_info;
 };

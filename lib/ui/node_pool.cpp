@@ -1,21 +1,22 @@
 #include "ui/node_pool.hpp"
 
 #include "error.hpp"
+#include "http/failure.hpp"
 
 namespace chain::ui {
 
-NodePool::NodePool(const std::vector<std::string>& urls, http::HttpTimeouts timeouts)
-    : m_timeouts(timeouts) {
+NodePool::NodePool(const std::vector<std::string>& urls, node::NodeClientOptions options)
+    : m_options(std::move(options)) {
     if (urls.empty()) throw Error("give at least one node with --node URL");
     for (const std::string& url : urls)
-        m_nodes.push_back(http::parse_url(url));
+        m_nodes.push_back(http::parse_url(url).str());
     m_state.assign(m_nodes.size(), NodeStatus::State::Untried);
 }
 
-PoolAnswer NodePool::request(std::string_view method, std::string_view endpoint,
-                             std::string_view body, double io_timeout_s) {
-    http::HttpTimeouts timeouts = m_timeouts;
-    if (io_timeout_s > 0) timeouts.io_s = io_timeout_s;
+std::string NodePool::with_node(const std::function<void(node::NodeClient&)>& f,
+                                double read_timeout_s) {
+    node::NodeClientOptions options = m_options;
+    if (read_timeout_s > 0) options.read_timeout_s = read_timeout_s;
     std::size_t first;
     {
         std::lock_guard lock(m_mutex);
@@ -28,16 +29,22 @@ PoolAnswer NodePool::request(std::string_view method, std::string_view endpoint,
     std::string failures;
     for (std::size_t i : order) {
         try {
-            http::HttpResponse r = http::http_request(m_nodes[i], method, endpoint, body,
-                                                      {{"Accept", "application/json"}}, timeouts);
+            node::NodeClient client(m_client, m_nodes[i], options);
+            f(client);
             std::lock_guard lock(m_mutex);
             m_state[i] = NodeStatus::State::Up;
             m_current = i;
-            return {m_nodes[i].str(), std::move(r)};
-        } catch (const Error& e) {
+            return m_nodes[i];
+        } catch (const http::Unreachable& e) {
             std::lock_guard lock(m_mutex);
             m_state[i] = NodeStatus::State::Down;
             failures += failures.empty() ? e.what() : std::string("; ") + e.what();
+        } catch (...) {
+            // It answered (with a refusal or something unreadable): it is up.
+            std::lock_guard lock(m_mutex);
+            m_state[i] = NodeStatus::State::Up;
+            m_current = i;
+            throw;
         }
     }
     throw Error("no node answered: " + failures);
@@ -45,14 +52,14 @@ PoolAnswer NodePool::request(std::string_view method, std::string_view endpoint,
 
 std::string NodePool::current() const {
     std::lock_guard lock(m_mutex);
-    return m_nodes[m_current].str();
+    return m_nodes[m_current];
 }
 
 std::vector<NodeStatus> NodePool::status() const {
     std::lock_guard lock(m_mutex);
     std::vector<NodeStatus> out;
     for (std::size_t i = 0; i < m_nodes.size(); ++i)
-        out.push_back({m_nodes[i].str(), m_state[i]});
+        out.push_back({m_nodes[i], m_state[i]});
     return out;
 }
 

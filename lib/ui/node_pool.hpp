@@ -4,7 +4,9 @@
 // without a restart (in the reference lab, switching nodes meant editing the client's source).
 
 #include "http/client.hpp"
+#include "node/node_client.hpp"
 
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -16,27 +18,23 @@ struct NodeStatus {
     enum class State { Untried, Up, Down } state = State::Untried;
 };
 
-struct PoolAnswer {
-    std::string node; // the node that answered
-    http::HttpResponse response;
-};
-
 class NodePool {
 public:
-    NodePool(const std::vector<std::string>& urls, http::HttpTimeouts timeouts);
+    NodePool(const std::vector<std::string>& urls, node::NodeClientOptions options);
 
-    /// Sends the request to the current node, failing over to the others when it cannot be
-    /// reached. Any HTTP answer counts as reached. Throws chain::Error naming every node tried
-    /// when none answers.
-    PoolAnswer request(std::string_view method, std::string_view endpoint,
-                       std::string_view body = {}, double io_timeout_s = 0);
+    /// Calls f with a client for the current node, failing over to the others (in order) when
+    /// it cannot be reached; any answer, even a refusal, counts as reached. Returns the URL of
+    /// the node that answered. Throws chain::Error naming every node tried when none answers.
+    std::string with_node(const std::function<void(node::NodeClient&)>& f,
+                          double read_timeout_s = 0);
 
     std::string current() const;
     std::vector<NodeStatus> status() const;
 
 private:
-    std::vector<http::Url> m_nodes;
-    http::HttpTimeouts m_timeouts;
+    http::Client m_client;
+    std::vector<std::string> m_nodes;
+    node::NodeClientOptions m_options;
     mutable std::mutex m_mutex;
     std::size_t m_current = 0;
     std::vector<NodeStatus::State> m_state;

@@ -1,21 +1,19 @@
 #include "ui/ui_server.hpp"
 
 #include "error.hpp"
-#include "http/server.hpp"
-#include "ledger/chain_file.hpp"
+#include "http/failure.hpp"
 #include "ui/embedded_files.hpp"
 
 #include "json/parse.hpp"
 #include "json/write.hpp"
 #include <algorithm>
-#include <httplib.h>
 
 namespace chain::ui {
 
 namespace {
 
-using httplib::Request;
-using httplib::Response;
+using http::Request;
+using http::Response;
 
 constexpr double k_mine_timeout_s = 600;
 
@@ -23,13 +21,21 @@ const char* const k_security_policy =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
     "connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-void reply_json(Response& r, int status, const json::Value& v) {
-    r.status = status;
-    r.set_content(json::dump(v), "application/json");
+// The headers every answer of the page's server carries.
+Response secured(Response r) {
+    r.headers.set("Content-Security-Policy", k_security_policy);
+    r.headers.set("X-Content-Type-Options", "nosniff");
+    r.headers.set("Referrer-Policy", "no-referrer");
+    r.headers.set("Cache-Control", "no-store");
+    return r;
 }
 
-void reply_error(Response& r, int status, const std::string& message) {
-    reply_json(r, status, json::Object{{"error", message}});
+Response reply_json(int status, const json::Value& v) {
+    return secured(Response::json(status, json::dump(v)));
+}
+
+Response reply_error(int status, const std::string& message) {
+    return reply_json(status, json::Object{{"error", message}});
 }
 
 std::string as_text(const json::Value* v) {
@@ -60,10 +66,11 @@ json::Value posts_of(const json::Array& blocks) {
     for (const json::Value& block : blocks) {
         const json::Value* txs = block.is_object() ? block.find("transactions") : nullptr;
         if (!txs || !txs->is_array()) continue;
+        const json::Value* index = block.find("index");
         for (const json::Value& tx : txs->as_array()) {
             if (!tx.is_object()) continue;
             json::Value post = post_json(tx);
-            post.set("block", *block.find("index"));
+            post.set("block", index ? *index : json::Value());
             post.set("hash", as_text(block.find("hash")));
             posts.push_back(std::move(post));
         }
@@ -75,55 +82,78 @@ json::Value posts_of(const json::Array& blocks) {
     return posts;
 }
 
+namespace {
+
+http::ServerOptions server_options(const UiOptions& o) {
+    http::ServerOptions s;
+    s.host = o.host;
+    s.port = o.port;
+    s.slow_workers = 16; // every /api call waits on a node
+    s.log = o.log;
+    return s;
+}
+
+node::NodeClientOptions node_options(const UiOptions& o) {
+    node::NodeClientOptions n;
+    n.connect_timeout_s = o.node_timeout_s;
+    n.read_timeout_s = 4 * o.node_timeout_s;
+    return n;
+}
+
+} // namespace
+
 UiServer::UiServer(UiOptions options)
-    : m_options(std::move(options)),
-      m_pool(m_options.nodes, {m_options.node_timeout_s, 4 * m_options.node_timeout_s}),
-      m_http(std::make_unique<httplib::Server>()) {
+    : m_options(std::move(options)), m_pool(m_options.nodes, node_options(m_options)),
+      m_server(m_router, server_options(m_options)) {
     install_routes();
 }
 
 UiServer::~UiServer() {
     stop();
+    m_server.wait();
 }
 
 int UiServer::bind() {
-    m_http->set_payload_max_length(1 << 20);
-    m_port = http::listen_on(*m_http, m_options.host, m_options.port);
-    return m_port;
+    return m_server.bind();
 }
 
 std::string UiServer::local_url() const {
-    std::string host = m_options.host == "0.0.0.0" ? "127.0.0.1" : m_options.host;
-    return "http://" + host + ":" + std::to_string(m_port) + "/";
+    return m_server.url();
 }
 
 void UiServer::serve() {
-    m_http->listen_after_bind();
+    m_server.start();
+    m_server.wait();
 }
 
 void UiServer::stop() {
-    m_http->stop();
+    m_server.stop();
 }
 
 std::string UiServer::state_json() {
     json::Object state;
     try {
-        PoolAnswer chain = m_pool.request("GET", "chain", {}, 30);
-        if (chain.response.status != 200)
-            throw Error(chain.node + " answered /chain with HTTP " +
-                        std::to_string(chain.response.status));
-        ledger::ChainDocument doc = ledger::parse_chain_file(chain.response.body);
-        PoolAnswer pending = m_pool.request("GET", "pending_tx");
+        ledger::ChainDocument doc;
+        std::vector<json::Value> pending;
+        std::string used = m_pool.with_node(
+            [&](node::NodeClient& n) {
+                doc = n.chain();
+                try {
+                    pending = n.pending();
+                } catch (const http::StatusError&) {
+                    // a node that will not list them: no pending posts to show
+                }
+            },
+            30);
         json::Array pending_posts;
-        if (pending.response.status == 200) {
-            json::Value list = json::parse(pending.response.body);
-            if (list.is_array())
-                for (const json::Value& tx : list.as_array())
-                    if (tx.is_object()) pending_posts.push_back(post_json(tx));
-        }
-        state = {{"node", chain.node},          {"reachable", true},
-                 {"height", doc.blocks.size()}, {"peers", doc.meta.peers.size()},
-                 {"pending", pending_posts},    {"posts", posts_of(doc.blocks)}};
+        for (const json::Value& tx : pending)
+            if (tx.is_object()) pending_posts.push_back(post_json(tx));
+        state = {{"node", used},
+                 {"reachable", true},
+                 {"height", doc.blocks.size()},
+                 {"peers", doc.meta.peers.size()},
+                 {"pending", pending_posts},
+                 {"posts", posts_of(doc.blocks)}};
     } catch (const Error& e) {
         state = {{"node", json::Value()}, {"reachable", false}, {"error", e.what()},
                  {"height", 0},           {"peers", 0},         {"pending", json::Array{}},
@@ -131,89 +161,85 @@ std::string UiServer::state_json() {
     }
     json::Array nodes;
     for (const NodeStatus& s : m_pool.status()) {
-        const char* state = s.state == NodeStatus::State::Up     ? "up"
-                            : s.state == NodeStatus::State::Down ? "down"
-                                                                 : "not tried yet";
-        nodes.push_back(json::Object{{"url", s.url}, {"state", state}});
+        const char* st = s.state == NodeStatus::State::Up     ? "up"
+                         : s.state == NodeStatus::State::Down ? "down"
+                                                              : "not tried yet";
+        nodes.push_back(json::Object{{"url", s.url}, {"state", st}});
     }
     state.push_back({"nodes", nodes});
     return json::dump(json::Value(std::move(state)));
 }
 
 void UiServer::install_routes() {
-    httplib::Server& s = *m_http;
-    s.set_default_headers({{"Content-Security-Policy", k_security_policy},
-                           {"X-Content-Type-Options", "nosniff"},
-                           {"Referrer-Policy", "no-referrer"},
-                           {"Cache-Control", "no-store"}});
-    auto file = [&](const std::string& path, const char* name, const char* type) {
-        s.Get(path, [name, type](const Request&, Response& r) {
-            std::string_view content = *embedded_file(name);
-            r.set_content(content.data(), content.size(), type);
-        });
+    m_router.set_error_format([](const Request& q, int status, const std::string& message) {
+        return reply_error(status, status == 404 ? "no such page: " + q.path : message);
+    });
+    auto file = [&](const char* path, const char* name, const char* type) {
+        m_router.add(
+            "GET", path,
+            [name, type](const Request&) {
+                std::string_view content = *embedded_file(name);
+                Response r;
+                r.headers.set("Content-Type", type);
+                r.body = std::string(content);
+                return secured(std::move(r));
+            },
+            http::Lane::Inline);
     };
     file("/", "index.html", "text/html; charset=utf-8");
     file("/index.html", "index.html", "text/html; charset=utf-8");
     file("/app.js", "app.js", "text/javascript; charset=utf-8");
     file("/app.css", "app.css", "text/css; charset=utf-8");
 
-    s.Get("/api/state",
-          [this](const Request&, Response& r) { r.set_content(state_json(), "application/json"); });
+    m_router.add(
+        "GET", "/api/state",
+        [this](const Request&) { return secured(Response::json(200, state_json())); },
+        http::Lane::Slow);
 
-    s.Post("/api/post", [this](const Request& q, Response& r) {
-        json::Value body;
-        try {
-            body = json::parse(q.body);
-        } catch (const Error& e) {
-            return reply_error(r, 400, e.what());
-        }
-        const json::Value* author = body.is_object() ? body.find("author") : nullptr;
-        const json::Value* content = body.is_object() ? body.find("content") : nullptr;
-        if (!author || !author->is_string() || author->as_string().empty() || !content ||
-            !content->is_string() || content->as_string().empty())
-            return reply_error(r, 400, "both the author and the content are needed");
-        try {
-            PoolAnswer a = m_pool.request(
-                "POST", "new_transaction",
-                json::dump(json::Object{{"author", *author}, {"content", *content}}));
-            if (a.response.status != 201 && a.response.status != 200)
-                return reply_error(r, 400, a.node + " refused the post: " + a.response.reason());
-            reply_json(r, 201, json::Object{{"ok", true}, {"node", a.node}});
-        } catch (const Error& e) {
-            reply_error(r, 502, e.what());
-        }
-    });
-
-    auto mine = [this](const Request&, Response& r) {
-        try {
-            PoolAnswer a = m_pool.request("GET", "mine", {}, k_mine_timeout_s);
-            if (a.response.status != 200)
-                return reply_error(r, 502, a.node + " could not mine: " + a.response.reason());
-            std::string message = a.response.body;
-            if (a.response.is_json()) {
-                json::Value v = json::parse(a.response.body);
-                if (const json::Value* m = v.find("message"); m && m->is_string())
-                    message = m->as_string();
+    m_router.add(
+        "POST", "/api/post",
+        [this](const Request& q) {
+            json::Value body;
+            try {
+                body = json::parse(q.body);
+            } catch (const Error& e) {
+                return reply_error(400, e.what());
             }
-            reply_json(r, 200, json::Object{{"message", message}, {"node", a.node}});
-        } catch (const Error& e) {
-            reply_error(r, 502, e.what());
-        }
-    };
-    s.Post("/api/mine", mine);
+            const json::Value* author = body.is_object() ? body.find("author") : nullptr;
+            const json::Value* content = body.is_object() ? body.find("content") : nullptr;
+            if (!author || !author->is_string() || author->as_string().empty() || !content ||
+                !content->is_string() || content->as_string().empty())
+                return reply_error(400, "both the author and the content are needed");
+            try {
+                std::string used = m_pool.with_node([&](node::NodeClient& n) {
+                    n.add_transaction(json::Object{{"author", *author}, {"content", *content}});
+                });
+                return reply_json(201, json::Object{{"ok", true}, {"node", used}});
+            } catch (const http::StatusError& e) {
+                return reply_error(400, e.what());
+            } catch (const Error& e) {
+                return reply_error(502, e.what());
+            }
+        },
+        http::Lane::Slow);
 
-    s.set_error_handler(httplib::Server::HandlerWithResponse([mine](const Request& q, Response& r) {
-        if (!r.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-        if (r.status == 400 && http::is_bodyless_post(q) && q.path == "/api/mine") {
-            mine(q, r);
-            return httplib::Server::HandlerResponse::Handled;
-        }
-        reply_error(r, r.status,
-                    r.status == 404 ? "no such page: " + q.path
-                                    : "HTTP error " + std::to_string(r.status));
-        return httplib::Server::HandlerResponse::Handled;
-    }));
-    http::log_requests(s, m_options.log);
+    m_router.add(
+        "POST", "/api/mine",
+        [this](const Request&) {
+            try {
+                ledger::MineOutcome outcome;
+                std::string used = m_pool.with_node(
+                    [&](node::NodeClient& n) { outcome = n.mine(k_mine_timeout_s); },
+                    k_mine_timeout_s);
+                return secured(
+                    reply_json(200, json::Object{{"message", outcome.message}, {"node", used}}));
+            } catch (const http::StatusError& e) {
+                return reply_error(502, e.what());
+            } catch (const Error& e) {
+                return reply_error(502, e.what());
+            }
+        },
+        http::Lane::Slow);
 }
 
 } // namespace chain::ui

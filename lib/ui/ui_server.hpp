@@ -10,6 +10,8 @@
 // Every response carries a strict Content-Security-Policy: scripts and styles only from the
 // server itself, no inline script, nothing from elsewhere.
 
+#include "http/router.hpp"
+#include "http/server.hpp"
 #include "ui/node_pool.hpp"
 
 #include "json/value.hpp"
@@ -17,10 +19,6 @@
 #include <memory>
 #include <string>
 #include <vector>
-
-namespace httplib {
-class Server;
-}
 
 namespace chain::ui {
 
@@ -41,7 +39,9 @@ public:
 
     /// Listens; throws chain::Error when it cannot. Returns the port.
     int bind();
+    /// "http://127.0.0.1:5000/", "http://[::1]:5000/".
     std::string local_url() const;
+    /// Serves until stop().
     void serve();
     void stop();
 
@@ -53,8 +53,8 @@ private:
 
     UiOptions m_options;
     NodePool m_pool;
-    std::unique_ptr<httplib::Server> m_http;
-    int m_port = 0;
+    http::Router m_router;
+    http::Server m_server;
 };
 
 /// The page's view of a chain: its posts, newest first, each {"author", "content", "timestamp",

@@ -62,7 +62,7 @@ printf '%s\\n' "${{COMPREPLY[@]}}"
         self.assertEqual(self.complete("chainctl -C repo --json chain "), ["show"])
 
     def test_flags(self):
-        self.assertEqual(sorted(self.complete("chainctl node serve --p")), ["--peer", "--peer-timeout", "--port"])
+        self.assertEqual(sorted(self.complete("chainctl node serve --p")), ["--peer", "--peer-timeout", "--port", "--probe-interval"])
         self.assertIn("--node", self.complete("chainctl tx add --"))
         self.assertIn("--json", self.complete("chainctl verify --"))  # global flags after a command
         # An option's value is skipped: the path after it is still "node serve".
@@ -126,7 +126,7 @@ class FishCompletionTest(ChainctlTestCase):
 
     def test_commands_flags_values_and_files(self):
         self.assertEqual(self.complete("chainctl tx a"), ["add"])
-        self.assertEqual(sorted(self.complete("chainctl node serve --p")), ["--peer", "--peer-timeout", "--port"])
+        self.assertEqual(sorted(self.complete("chainctl node serve --p")), ["--peer", "--peer-timeout", "--port", "--probe-interval"])
         self.assertEqual(sorted(self.complete("chainctl chain show --format ")), ["posts", "table"])
         self.assertEqual(sorted(self.complete("chainctl --color ")), ["always", "auto", "never"])
         (self.tmp / "mychain.json").write_text("{}")

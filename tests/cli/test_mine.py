@@ -27,7 +27,9 @@ class MineTest(ChainctlTestCase):
         r = self.c("mine", "--json")
         self.assertEqual(r.code, 0, r)
         doc = r.json()
-        self.assertEqual(set(doc), {"block", "hashes_tried", "elapsed_s", "threads"})
+        self.assertEqual(set(doc), {"status", "message", "block", "hashes_tried", "elapsed_s", "threads"})
+        self.assertEqual(doc["status"], "mined")
+        self.assertEqual(doc["message"], f"Block #{doc['block']['index']} is mined.")
         block = doc["block"]
         self.assertEqual(list(block), ["index", "transactions", "timestamp", "previous_hash", "nonce", "hash"])
         self.assertEqual(block["index"], 1)

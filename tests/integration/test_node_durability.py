@@ -83,11 +83,13 @@ class NodeDurabilityTest(ChainctlTestCase):
         self.assertIn("a node already serves", r.stderr)
         self.assertIn(node.url, r.stderr)
 
-    def test_a_bad_advertise_address_is_a_clear_error(self):
+    def test_a_bad_advertise_address_is_a_usage_error_and_creates_nothing(self):
         r = subprocess.run([BIN, "node", "serve", "-C", self.tmp / "x", "--port", "0", "--advertise", "10.0.0.1:8000"],
                            capture_output=True, text=True, timeout=20)
-        self.assertEqual(r.returncode, 1)
+        self.assertEqual(r.returncode, 2)
         self.assertIn("chainctl: error: --advertise: node address must be an http or https URL", r.stderr)
+        # Every argument is checked before anything is created.
+        self.assertFalse((self.tmp / "x").exists())
 
     def test_a_taken_port_is_a_clear_error(self):
         net = Network(self, self.tmp)

@@ -80,7 +80,14 @@ class RemoteCliTest(ChainctlTestCase):
                                 stdout=subprocess.PIPE, text=True)
         self.addCleanup(node.kill)
         first = json.loads(node.stdout.readline())
-        self.assertEqual(set(first), {"url", "repository", "length", "pending", "peers"})
+        # The start-up handshake other programs rely on: where it listens, which process it is
+        # (pid and start time find it again), and its id for this run.
+        self.assertEqual(set(first), {"url", "pid", "start_time", "id", "repository", "length", "pending", "peers"})
+        self.assertEqual(first["pid"], node.pid)
+        self.assertRegex(first["id"], "^[0-9a-f]{16}$")
+        marker = json.loads((repo / ".chainctl" / "node.json").read_text())
+        self.assertEqual({k: marker[k] for k in ("url", "pid", "id", "start_time")},
+                         {k: first[k] for k in ("url", "pid", "id", "start_time")})
         ui = subprocess.Popen([BIN, "ui", "serve", "--node", first["url"], "--port", "0", "--json", "-q"],
                               stdout=subprocess.PIPE, text=True)
         self.addCleanup(ui.kill)

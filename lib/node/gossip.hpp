@@ -1,0 +1,46 @@
+#pragma once
+// Gossip: every block this node adds is announced to its peers as the reference does
+// (POST /add_block with json.dumps(block, sort_keys=True)), but never back to the peer it came
+// from and never twice: a node relays only a block it has just added, so a block crosses lines
+// and rings and then stops. A chain adopted from a peer is announced by its new tip, to the
+// others. The calls run on the node's pool for peer calls: a slow peer delays nobody.
+
+#include "io/task_pool.hpp"
+#include "node/events.hpp"
+#include "node/node_client.hpp"
+#include "node/node_state.hpp"
+#include "node/peer_book.hpp"
+
+#include <functional>
+#include <string>
+
+namespace chain::node {
+
+/// Makes a client for a peer (with the node's id and address in its headers).
+using ClientFor = std::function<NodeClient(const std::string& url, double read_timeout_s)>;
+
+class Gossip {
+public:
+    Gossip(NodeState& state, PeerBook& peers, io::TaskPool& calls, ClientFor client_for,
+           std::function<void(const std::string&)> log);
+    ~Gossip();
+    Gossip(const Gossip&) = delete;
+    Gossip& operator=(const Gossip&) = delete;
+
+    /// Starts announcing what the node adds from now on.
+    void start();
+    void stop();
+
+private:
+    void on_event(const Event& event);
+    void announce(std::uint64_t height, const Source& except);
+
+    NodeState& m_state;
+    PeerBook& m_peers;
+    io::TaskPool& m_calls;
+    ClientFor m_client_for;
+    std::function<void(const std::string&)> m_log;
+    EventBus::Subscription m_subscription;
+};
+
+} // namespace chain::node

@@ -20,8 +20,8 @@ cleanup() {
 trap cleanup EXIT
 
 # start NAME [on HOST] COMMAND...: runs a server in the background (on a host of the multi-host
-# example, through on()), waits for the first line it prints ("Serving ... at URL ...") and
-# remembers its pid in the variable NAME_pid.
+# example, through on()), waits for the first line it prints (a server prints it once it
+# listens) and remembers its pid in the variable NAME_pid.
 start() {
     local name=$1; shift
     if [ "$1" = on ]; then
@@ -33,7 +33,7 @@ start() {
     pids+=("$pid")
     printf -v "${name}_pid" '%s' "$pid"
     for _ in $(seq 100); do
-        grep -q '^Serving' "$workdir/$name.out" 2>/dev/null && return 0
+        [ "$(wc -l < "$workdir/$name.out" 2>/dev/null)" -ge 1 ] 2>/dev/null && return 0
         kill -0 "$pid" 2>/dev/null || break
         sleep 0.1
     done

@@ -77,6 +77,8 @@ public:
     NodeState& state() { return m_state; }
     PeerBook& peer_book() { return m_peers; }
     const NodeOptions& options() const { return m_options; }
+    /// The route table, to call endpoints without a socket (tests, fuzzing).
+    const http::Router& router() const { return m_router; }
 
     // The operations behind the routes (node/routes.cpp).
 

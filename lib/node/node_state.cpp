@@ -243,17 +243,25 @@ AdoptResult NodeState::adopt(std::string_view text, const Source& source) {
         return {AdoptResult::Outcome::Invalid,
                 "the chain is not valid (" +
                     (p.block ? "block " + std::to_string(*p.block) + ": " : "") + p.reason + ")",
-                report.blocks, 0, {}};
+                report.blocks,
+                0,
+                {}};
     }
     if (report.blocks <= summary().length)
-        return {AdoptResult::Outcome::NotLonger, "it is not longer than this node's chain",
-                report.blocks, 0, {}};
+        return {AdoptResult::Outcome::NotLonger,
+                "it is not longer than this node's chain",
+                report.blocks,
+                0,
+                {}};
 
     std::unique_lock write(m_write);
     const std::size_t old_length = m_index.length();
     if (report.blocks <= old_length)
-        return {AdoptResult::Outcome::NotLonger, "it is not longer than this node's chain",
-                report.blocks, 0, {}};
+        return {AdoptResult::Outcome::NotLonger,
+                "it is not longer than this node's chain",
+                report.blocks,
+                0,
+                {}};
 
     // Each block as chainctl writes it, straight into the new file, finding where the two
     // chains part and which new transactions matter on the way.

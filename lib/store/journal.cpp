@@ -120,8 +120,12 @@ bool Journal::pending() const {
     return io::fs::exists(m_path);
 }
 
-void Journal::commit(const std::vector<JournalOp>& ops) const {
+void Journal::record(const std::vector<JournalOp>& ops) const {
     io::write_file_atomic(m_path, encode(ops));
+}
+
+void Journal::commit(const std::vector<JournalOp>& ops) const {
+    record(ops);
     crash_point("journal:written");
     apply(ops);
     crash_point("journal:applied");

@@ -38,9 +38,12 @@ public:
     Journal(io::fs::path root, io::fs::path journal_path)
         : m_root(std::move(root)), m_path(std::move(journal_path)) {}
 
-    /// Applies all operations atomically with respect to crashes. Call with the repository's
-    /// exclusive lock held.
+    /// Applies all operations atomically with respect to crashes: record(), then the operations,
+    /// then the record is removed. Call with the repository's exclusive lock held.
     void commit(const std::vector<JournalOp>& ops) const;
+    /// Makes the record of ops durable, without applying them: from here on, the change happens
+    /// (now, or by whoever recovers).
+    void record(const std::vector<JournalOp>& ops) const;
     /// Finishes an interrupted commit, if there is one. Returns whether there was.
     bool recover() const;
     /// Whether an interrupted commit is waiting to be finished.

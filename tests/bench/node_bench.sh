@@ -19,10 +19,10 @@ trap cleanup EXIT
 
 start_node() { # repo [args...] -> sets $url and $pid
     local repo=$1; shift
-    "$bin" node serve -C "$repo" --port 0 -q --sync-interval 0 "$@" > "$repo.out" &
+    "$bin" node serve -C "$repo" --port 0 -q --sync-interval 0 --json "$@" > "$repo.out" &
     pid=$!; pids+=("$pid")
     for _ in $(seq 200); do [ -s "$repo.out" ] && break; sleep 0.05; done
-    url=$(sed -n 's/^Serving .* at \(http[^ ]*\) .*/\1/p' "$repo.out")
+    url=$(python3 -c 'import json, sys; print(json.loads(open(sys.argv[1]).readline())["url"])' "$repo.out")
 }
 rss_mb() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
 

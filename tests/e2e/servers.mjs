@@ -9,16 +9,21 @@ export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
 
 const started = [];
 
-// Starts `chainctl ARGS --port 0 -q` and resolves with {proc, url}, the URL read from the first
-// line it prints.
+// Starts `chainctl ARGS --port 0 -q --json` and resolves with {proc, url}, the URL read from the
+// start-up handshake, the JSON object on the first line it prints.
 export function serve(args) {
   return new Promise((ok, fail) => {
-    const proc = spawn(BIN, [...args, "--port", "0", "-q"], { stdio: ["ignore", "pipe", "inherit"] });
+    const proc = spawn(BIN, [...args, "--port", "0", "-q", "--json"], { stdio: ["ignore", "pipe", "inherit"] });
     started.push(proc);
     proc.on("error", fail);
     proc.on("exit", (code) => fail(new Error(`${args.join(" ")} exited with ${code}`)));
     createInterface({ input: proc.stdout }).once("line", (line) => {
-      const url = line.match(/ at (http:\/\/\S+)/)?.[1];
+      let url;
+      try {
+        url = JSON.parse(line).url;
+      } catch {
+        url = undefined;
+      }
       url ? ok({ proc, url }) : fail(new Error(`unexpected first line: ${line}`));
     });
   });

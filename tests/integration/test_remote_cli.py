@@ -2,11 +2,14 @@
 that a node serves go through that node (never a second writer)."""
 
 import json
+import signal
 import socket
+import subprocess
+import time
 import unittest
 
-from harness import ChainctlTestCase, run
-from nodes import Network
+from harness import BIN, ChainctlTestCase, run
+from nodes import Network, http
 
 
 class RemoteCliTest(ChainctlTestCase):
@@ -105,6 +108,76 @@ class RemoteCliTest(ChainctlTestCase):
         self.assertOneLineError(r, "peer register needs a running node")
         r = self.fails(2, "peer", "register", "-C", repo)
         self.assertOneLineError(r, "--with")
+
+
+class StopSignalTest(ChainctlTestCase):
+    """One way to stop for every command: Ctrl-C or SIGTERM ends a wait on a node at once."""
+
+    def silent_node(self):
+        # Accepts connections and never answers, as a hung or blackholed host does.
+        silent = socket.socket()
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(16)
+        self.addCleanup(silent.close)
+        return f"http://127.0.0.1:{silent.getsockname()[1]}/"
+
+    def interrupt(self, args, sig):
+        proc = subprocess.Popen([BIN, *args], stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                cwd=self.tmp)
+        self.addCleanup(proc.kill)
+        time.sleep(0.5)
+        self.assertIsNone(proc.poll(), "the command ended before the signal")
+        proc.send_signal(sig)
+        start = time.time()
+        out, err = proc.communicate(timeout=10)
+        return proc.returncode, time.time() - start, out, err
+
+    def test_mine_and_tx_add_on_a_silent_node_stop_at_once(self):
+        url = self.silent_node()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with self.subTest(command="mine", signal=sig):
+                code, took, out, err = self.interrupt(["mine", "--node", url], sig)
+                self.assertEqual(code, 130, err)
+                self.assertLess(took, 2)
+                self.assertEqual(len(err.splitlines()), 1, err)
+                self.assertIn("the node may still add the block", err)
+            with self.subTest(command="tx add", signal=sig):
+                code, took, out, err = self.interrupt(
+                    ["tx", "add", "--node", url, "--author", "a", "--content", "b"], sig)
+                self.assertEqual(code, 130, err)
+                self.assertLess(took, 2)
+                self.assertEqual(err.splitlines(), [f"chainctl: error: interrupted while waiting for {url}; "
+                                                    "the node may still carry out the request"])
+
+    def test_a_command_with_nothing_to_stop_cleanly_ends_by_the_signal(self):
+        # verify reading a pipe that never ends: no clean way to stop, so the signal ends it.
+        code, took, out, err = self.interrupt(["verify", "-"], signal.SIGINT)
+        self.assertEqual(code, -signal.SIGINT)
+        self.assertLess(took, 2)
+
+    def test_ui_serve_on_ipv6_prints_a_bracketed_url(self):
+        probe = socket.socket(socket.AF_INET6)
+        try:
+            probe.bind(("::1", 0))
+        except OSError:
+            self.skipTest("no IPv6 loopback here")
+        finally:
+            probe.close()
+        net = Network(self, self.tmp)
+        node = net.chainctl_node("n")
+        for extra in ([], ["--json"]):
+            ui = subprocess.Popen([BIN, "ui", "serve", "--node", node.url, "--host", "::1", "--port", "0", "-q",
+                                   *extra], stdout=subprocess.PIPE, text=True)
+            self.addCleanup(ui.kill)
+            line = ui.stdout.readline()
+            url = json.loads(line)["url"] if extra else line.split(" at ")[1].split(" ")[0]
+            self.assertRegex(url, r"^http://\[::1\]:\d+/$")
+            status, text = http("GET", url + "api/state")
+            self.assertEqual(status, 200, text)
+            self.assertEqual(json.loads(text)["height"], 1)
+            ui.terminate()
+            self.assertEqual(ui.wait(timeout=20), 0)
+            ui.stdout.close()
 
 
 if __name__ == "__main__":

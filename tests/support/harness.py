@@ -70,6 +70,16 @@ class ChainctlTestCase(unittest.TestCase):
         """Runs chainctl and asserts the given exit code and a one-line 'chainctl: error:'."""
         r = self.chainctl(*args, **kwargs)
         self.assertEqual(r.code, code, r)
+        self.assertOneLineError(r)
+        return r
+
+    def rejects(self, *args, **kwargs):
+        """Runs chainctl and asserts a verdict of 'invalid': exit 1 with the report on stdout and
+        nothing on stderr (an invalid chain is data, not an error)."""
+        r = self.chainctl(*args, **kwargs)
+        self.assertEqual(r.code, 1, r)
+        self.assertEqual(r.err, "", r)
+        self.assertTrue(r.out, r)
         return r
 
     def init_repo(self, name="repo", *extra):
@@ -77,8 +87,9 @@ class ChainctlTestCase(unittest.TestCase):
         self.ok("init", path, *extra)
         return path
 
-    def assertOneLineError(self, result, fragment):
-        lines = [l for l in result.err.splitlines() if l.strip()]
-        self.assertTrue(lines, result)
+    def assertOneLineError(self, result, fragment=""):
+        """stderr is exactly one line, 'chainctl: error: ...', holding fragment."""
+        lines = result.err.splitlines()
+        self.assertEqual(len(lines), 1, result)
         self.assertTrue(lines[0].startswith("chainctl: error: "), result)
         self.assertIn(fragment, lines[0], result)

@@ -148,17 +148,20 @@ class Network:
             subprocess.run([BIN, "init", repo, *init_args], check=True, capture_output=True)
         log = self.base / f"{name}.log"
         cmd = [BIN, "node", "serve", "-C", repo, "--host", "127.0.0.1", "--port", str(port),
-               "--sync-interval", str(sync_interval), "--peer-timeout", "1", *args]
+               "--sync-interval", str(sync_interval), "--peer-timeout", "1", "--json", *args]
         with open(log, "a") as log_file:
             proc = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.PIPE, stderr=log_file, text=True)
+        # The start-up handshake: node serve --json's first line, {"url", "pid", "id", ...}.
         line = proc.stdout.readline()
-        if not line.startswith("Serving "):
+        try:
+            handshake = json.loads(line)
+        except ValueError:
             proc.kill()
             raise AssertionError(f"node {name} did not start: {line!r}\n{Path(log).read_text()}")
-        url = line.split(" at ")[1].split(" ")[0]
-        node = Node(name, url, proc, log)
+        node = Node(name, handshake["url"], proc, log)
         node.repo = repo
-        node.port = int(url.rsplit(":", 1)[1].strip("/"))
+        node.id = handshake["id"]
+        node.port = int(handshake["url"].rsplit(":", 1)[1].strip("/"))
         self.nodes.append(node)
         return node
 

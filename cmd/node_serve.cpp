@@ -15,6 +15,8 @@ struct ServeOptions {
     chain::node::NodeOptions node;
     double max_body_mib = 1;
     double client_timeout_s = 5;
+    double max_pending_mib = 32;
+    double max_chain_mib = 1024;
 };
 
 // The repository to serve: -C DIR (created there if it holds none), else the one commands would
@@ -49,10 +51,13 @@ void check_arguments(ServeOptions& o) {
 
 void serve(ServeOptions& o, Context& ctx) {
     check_arguments(o);
-    o.node.limits.max_body = static_cast<std::size_t>(o.max_body_mib * 1024 * 1024);
-    o.node.limits.head_timeout_s = o.client_timeout_s;
-    o.node.limits.idle_timeout_s = o.client_timeout_s;
-    o.node.limits.body_idle_s = o.client_timeout_s;
+    o.node.http_limits.max_body = static_cast<std::size_t>(o.max_body_mib * 1024 * 1024);
+    o.node.state_limits.max_pending_bytes =
+        static_cast<std::size_t>(o.max_pending_mib * 1024 * 1024);
+    o.node.max_chain_bytes = static_cast<std::size_t>(o.max_chain_mib * 1024 * 1024);
+    o.node.http_limits.head_timeout_s = o.client_timeout_s;
+    o.node.http_limits.idle_timeout_s = o.client_timeout_s;
+    o.node.http_limits.body_idle_s = o.client_timeout_s;
     if (!ctx.options.quiet)
         o.node.log = [](const std::string& line) {
             std::string out = line + "\n";
@@ -102,6 +107,26 @@ void add_node_serve_command(CLI::App& parent, Context& ctx) {
         ->option_text("URL");
     cmd->add_option("--max-body", o->max_body_mib, "Largest request body in MiB (default 1)")
         ->check(CLI::Range(0.001, 1024.0))
+        ->option_text("MIB");
+    cmd->add_option("--max-pending", o->node.state_limits.max_pending,
+                    "Most pending transactions held; beyond, new ones get 503 (default 50000)")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{100'000'000}))
+        ->option_text("N");
+    cmd->add_option("--max-pending-mib", o->max_pending_mib,
+                    "Most MiB of pending transactions held; beyond, new ones get 503 (default 32)")
+        ->check(CLI::Range(0.001, 65536.0))
+        ->option_text("MIB");
+    cmd->add_option("--max-peers", o->node.state_limits.max_peers,
+                    "Most peers; beyond, a registration gets 409 (default 64)")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))
+        ->option_text("N");
+    cmd->add_option("--max-peers-per-host", o->node.state_limits.max_peers_per_host,
+                    "Most peers on one host, by name or address (default 16)")
+        ->check(CLI::Range(std::size_t{1}, std::size_t{100'000}))
+        ->option_text("N");
+    cmd->add_option("--max-chain-mib", o->max_chain_mib,
+                    "Largest chain taken from a peer, in MiB (default 1024)")
+        ->check(CLI::Range(1.0, 1048576.0))
         ->option_text("MIB");
     cmd->add_option("--threads", o->node.mining_threads,
                     "Proof-of-work threads (default: one per core)")

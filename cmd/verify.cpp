@@ -21,11 +21,15 @@ struct FileReport {
     chain::ledger::VerifyReport report;
 };
 
-// Verifies text, showing how far it got when that takes a while.
+// Verifies text, showing how far it got when that takes a while; the part of a mapped file
+// already checked is let go, so memory stays flat however large the file.
 chain::ledger::VerifyReport verify_text(std::string_view text, std::optional<int> difficulty,
-                                        int fallback, const std::string& name, Context& ctx) {
+                                        int fallback, const std::string& name, Context& ctx,
+                                        chain::io::MappedFile* file = nullptr) {
     Progress progress(ctx);
     auto shown = [&](std::size_t done) {
+        if (file) file->release_before(done);
+        if (!progress.enabled()) return;
         char line[160];
         std::snprintf(line, sizeof line, "verifying %s: %.0f%% of %.1f MB", name.c_str(),
                       100.0 * static_cast<double>(done) / static_cast<double>(text.size()),
@@ -34,7 +38,7 @@ chain::ledger::VerifyReport verify_text(std::string_view text, std::optional<int
     };
     return chain::ledger::verify_chain_text(
         text, difficulty, fallback,
-        progress.enabled() ? std::function<void(std::size_t)>(shown) : nullptr);
+        progress.enabled() || file ? std::function<void(std::size_t)>(shown) : nullptr);
 }
 
 FileReport verify_one(const std::string& file, std::optional<int> difficulty, Context& ctx) {
@@ -46,7 +50,7 @@ FileReport verify_one(const std::string& file, std::optional<int> difficulty, Co
         } else {
             chain::io::MappedFile mapped(file);
             r.report = verify_text(mapped.view(), difficulty, chain::ledger::k_default_difficulty,
-                                   r.name, ctx);
+                                   r.name, ctx, &mapped);
         }
     } catch (const chain::Error& e) {
         r.report.valid = false;
@@ -61,7 +65,7 @@ FileReport verify_repository(Context& ctx, std::optional<int> difficulty) {
     chain::io::MappedFile mapped(repo.chain_path());
     std::string name = repo.chain_path().string();
     return {name, verify_text(mapped.view(), difficulty.value_or(repo.difficulty()),
-                              repo.difficulty(), name, ctx)};
+                              repo.difficulty(), name, ctx, &mapped)};
 }
 
 chain::json::Value report_json(const FileReport& f) {

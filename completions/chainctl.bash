@@ -27,7 +27,7 @@ _chainctl_options() {
         'block') echo '--help -h -C --json --quiet -q --verbose -v --color' ;;
         'block hash') echo '--help -h --preimage -C --json --quiet -q --verbose -v --color' ;;
         'node') echo '--help -h -C --json --quiet -q --verbose -v --color' ;;
-        'node serve') echo '--help -h --host --port --advertise --peer --max-body --threads --peer-timeout --client-timeout --sync-interval --register-timeout --probe-interval -C --json --quiet -q --verbose -v --color' ;;
+        'node serve') echo '--help -h --host --port --advertise --peer --max-body --max-pending --max-pending-mib --max-peers --max-peers-per-host --max-chain-mib --threads --peer-timeout --client-timeout --sync-interval --register-timeout --probe-interval -C --json --quiet -q --verbose -v --color' ;;
         'peer') echo '--help -h -C --json --quiet -q --verbose -v --color' ;;
         'peer register') echo '--help -h --with --node -C --json --quiet -q --verbose -v --color' ;;
         'peer add') echo '--help -h --node -C --json --quiet -q --verbose -v --color' ;;
@@ -81,6 +81,11 @@ _chainctl_value_kind() {
         'node serve|--advertise') echo 'value' ;;
         'node serve|--peer') echo 'value' ;;
         'node serve|--max-body') echo 'value' ;;
+        'node serve|--max-pending') echo 'value' ;;
+        'node serve|--max-pending-mib') echo 'value' ;;
+        'node serve|--max-peers') echo 'value' ;;
+        'node serve|--max-peers-per-host') echo 'value' ;;
+        'node serve|--max-chain-mib') echo 'value' ;;
         'node serve|--threads') echo 'value' ;;
         'node serve|--peer-timeout') echo 'value' ;;
         'node serve|--client-timeout') echo 'value' ;;

@@ -22,7 +22,7 @@ end
 
 function __chainctl_takes_value
     switch "$argv[1]|$argv[2]"
-        case '|-C' '|--color' 'init|--difficulty' 'init|-C' 'init|--color' 'tx|-C' 'tx|--color' 'tx add|--author' 'tx add|--content' 'tx add|--node' 'tx add|-C' 'tx add|--color' 'tx list|--node' 'tx list|-C' 'tx list|--color' 'mine|--threads' 'mine|--node' 'mine|-C' 'mine|--color' 'chain|-C' 'chain|--color' 'chain show|--format' 'chain show|--node' 'chain show|-C' 'chain show|--color' 'verify|--difficulty' 'verify|-C' 'verify|--color' 'block|-C' 'block|--color' 'block hash|-C' 'block hash|--color' 'node|-C' 'node|--color' 'node serve|--host' 'node serve|--port' 'node serve|--advertise' 'node serve|--peer' 'node serve|--max-body' 'node serve|--threads' 'node serve|--peer-timeout' 'node serve|--client-timeout' 'node serve|--sync-interval' 'node serve|--register-timeout' 'node serve|--probe-interval' 'node serve|-C' 'node serve|--color' 'peer|-C' 'peer|--color' 'peer register|--with' 'peer register|--node' 'peer register|-C' 'peer register|--color' 'peer add|--node' 'peer add|-C' 'peer add|--color' 'peer list|--node' 'peer list|-C' 'peer list|--color' 'ui|-C' 'ui|--color' 'ui serve|--node' 'ui serve|--host' 'ui serve|--port' 'ui serve|--node-timeout' 'ui serve|-C' 'ui serve|--color' 'bench|--runs' 'bench|--seconds' 'bench|--threads' 'bench|--verify-mb' 'bench|--write-chain' 'bench|--chain-mb' 'bench|--chain-blocks' 'bench|--chain-block-bytes' 'bench|--chain-difficulty' 'bench|-C' 'bench|--color' 'help|-C' 'help|--color'
+        case '|-C' '|--color' 'init|--difficulty' 'init|-C' 'init|--color' 'tx|-C' 'tx|--color' 'tx add|--author' 'tx add|--content' 'tx add|--node' 'tx add|-C' 'tx add|--color' 'tx list|--node' 'tx list|-C' 'tx list|--color' 'mine|--threads' 'mine|--node' 'mine|-C' 'mine|--color' 'chain|-C' 'chain|--color' 'chain show|--format' 'chain show|--node' 'chain show|-C' 'chain show|--color' 'verify|--difficulty' 'verify|-C' 'verify|--color' 'block|-C' 'block|--color' 'block hash|-C' 'block hash|--color' 'node|-C' 'node|--color' 'node serve|--host' 'node serve|--port' 'node serve|--advertise' 'node serve|--peer' 'node serve|--max-body' 'node serve|--max-pending' 'node serve|--max-pending-mib' 'node serve|--max-peers' 'node serve|--max-peers-per-host' 'node serve|--max-chain-mib' 'node serve|--threads' 'node serve|--peer-timeout' 'node serve|--client-timeout' 'node serve|--sync-interval' 'node serve|--register-timeout' 'node serve|--probe-interval' 'node serve|-C' 'node serve|--color' 'peer|-C' 'peer|--color' 'peer register|--with' 'peer register|--node' 'peer register|-C' 'peer register|--color' 'peer add|--node' 'peer add|-C' 'peer add|--color' 'peer list|--node' 'peer list|-C' 'peer list|--color' 'ui|-C' 'ui|--color' 'ui serve|--node' 'ui serve|--host' 'ui serve|--port' 'ui serve|--node-timeout' 'ui serve|-C' 'ui serve|--color' 'bench|--runs' 'bench|--seconds' 'bench|--threads' 'bench|--verify-mb' 'bench|--write-chain' 'bench|--chain-mb' 'bench|--chain-blocks' 'bench|--chain-block-bytes' 'bench|--chain-difficulty' 'bench|-C' 'bench|--color' 'help|-C' 'help|--color'
             return 0
     end
     return 1
@@ -163,6 +163,11 @@ complete -c chainctl -n "__chainctl_in 'node serve'" -l port -x -d 'Port to list
 complete -c chainctl -n "__chainctl_in 'node serve'" -l advertise -x -d 'URL peers should use for this node (default: the address a caller used)'
 complete -c chainctl -n "__chainctl_in 'node serve'" -l peer -x -d 'Register with this node at start (repeatable)'
 complete -c chainctl -n "__chainctl_in 'node serve'" -l max-body -x -d 'Largest request body in MiB (default 1)'
+complete -c chainctl -n "__chainctl_in 'node serve'" -l max-pending -x -d 'Most pending transactions held; beyond, new ones get 503 (default 50000)'
+complete -c chainctl -n "__chainctl_in 'node serve'" -l max-pending-mib -x -d 'Most MiB of pending transactions held; beyond, new ones get 503 (default 32)'
+complete -c chainctl -n "__chainctl_in 'node serve'" -l max-peers -x -d 'Most peers; beyond, a registration gets 409 (default 64)'
+complete -c chainctl -n "__chainctl_in 'node serve'" -l max-peers-per-host -x -d 'Most peers on one host, by name or address (default 16)'
+complete -c chainctl -n "__chainctl_in 'node serve'" -l max-chain-mib -x -d 'Largest chain taken from a peer, in MiB (default 1024)'
 complete -c chainctl -n "__chainctl_in 'node serve'" -l threads -x -d 'Proof-of-work threads (default: one per core)'
 complete -c chainctl -n "__chainctl_in 'node serve'" -l peer-timeout -x -d 'Seconds to wait for a peer to connect or answer a small call (default 2)'
 complete -c chainctl -n "__chainctl_in 'node serve'" -l client-timeout -x -d 'Seconds a client has to send a whole request head, to start its next request, and the longest silence within a body (default 5)'
@@ -176,7 +181,7 @@ complete -c chainctl -n "__chainctl_in 'node serve'" -l verbose -s v -d 'Print m
 complete -c chainctl -n "__chainctl_in 'node serve'" -l color -x -a 'auto always never' -d 'Colour human output: auto (on a terminal), always, never'
 complete -c chainctl -n "__chainctl_in 'peer'" -a 'register' -d 'Have the node register with another node and sync from it (/register_with)'
 complete -c chainctl -n "__chainctl_in 'peer'" -a 'add' -d 'Add a peer to the node'\''s list (/register_node)'
-complete -c chainctl -n "__chainctl_in 'peer'" -a 'list' -d 'List the node'\''s peers, one per line'
+complete -c chainctl -n "__chainctl_in 'peer'" -a 'list' -d 'List the node'\''s peers, one per line, with what it knows of each'
 complete -c chainctl -n "__chainctl_in 'peer'" -l help -s h -d 'Print this help message and exit'
 complete -c chainctl -n "__chainctl_in 'peer'" -s C -x -a '(__fish_complete_directories)' -d 'Run in DIR: find the repository there (as git -C)'
 complete -c chainctl -n "__chainctl_in 'peer'" -l json -d 'Print one JSON document instead of human output'

@@ -161,6 +161,15 @@ MappedFile::MappedFile(const fs::path& path) {
     ::madvise(m_data, m_size, MADV_SEQUENTIAL);
 }
 
+void MappedFile::release_before(std::size_t offset) {
+    if (!m_data) return;
+    static const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+    std::size_t end = std::min(offset, m_size) / page * page;
+    if (end <= m_released) return;
+    ::madvise(static_cast<char*>(m_data) + m_released, end - m_released, MADV_DONTNEED);
+    m_released = end;
+}
+
 MappedFile::~MappedFile() {
     if (m_data) ::munmap(m_data, m_size);
 }

@@ -69,10 +69,15 @@ public:
     std::string_view view() const {
         return m_data ? std::string_view(static_cast<const char*>(m_data), m_size) : m_buffer;
     }
+    /// Tells the kernel the bytes before offset will not be read again, so a long sequential
+    /// read does not keep the whole file resident. Reading them again still works (from the
+    /// file). Does nothing for a file that was read into memory.
+    void release_before(std::size_t offset);
 
 private:
     void* m_data = nullptr;
     std::size_t m_size = 0;
+    std::size_t m_released = 0;
     std::string m_buffer;
 };
 

@@ -38,6 +38,9 @@ public:
     virtual MineOutcome mine(MineOptions options) = 0;
     virtual ChainDocument chain() = 0;
     virtual std::vector<std::string> peers() = 0;
+    /// What is known of each peer: [{"url", "state", ...}] (a node's GET /peers?detail=1); the
+    /// state is "unknown" where nothing is known (a repository no node serves, a reference node).
+    virtual json::Value peer_status();
     /// Records a peer, given in normalised form (http::normalize_peer_url), as a node's
     /// /register_node does; returns the peers afterwards.
     virtual std::vector<std::string> add_peer(const std::string& peer) = 0;
@@ -45,5 +48,12 @@ public:
     /// node's message.
     virtual std::string register_with(const std::string& url) = 0;
 };
+
+inline json::Value LedgerApi::peer_status() {
+    json::Array out;
+    for (const std::string& url : peers())
+        out.push_back(json::Object{{"url", url}, {"state", "unknown"}});
+    return json::Value(std::move(out));
+}
 
 } // namespace chain::ledger

@@ -40,6 +40,9 @@ void Gossip::announce(std::uint64_t height, const Source& except) {
     const std::optional<std::string> sender = m_peers.url_of_id(except.peer_id);
     for (const std::string& peer : m_state.peers()) {
         if (peer == except.peer || (sender && peer == *sender) || m_peers.is_self(peer)) continue;
+        // A peer that did not answer lately is skipped until its backoff ends; its next sync
+        // (or the next block's announcement) repairs what it missed.
+        if (m_peers.backed_off(peer)) continue;
         bool queued = m_calls.post([this, peer, body] {
             try {
                 NodeClient client = m_client_for(peer, 10);

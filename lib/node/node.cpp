@@ -2,6 +2,7 @@
 
 #include "error.hpp"
 #include "http/failure.hpp"
+#include "ledger/block.hpp"
 #include "ledger/chain_file.hpp"
 #include "node/routes.hpp"
 
@@ -19,7 +20,7 @@ http::ServerOptions server_options(const NodeOptions& o) {
     http::ServerOptions s;
     s.host = o.host;
     s.port = o.port;
-    s.limits = o.limits;
+    s.limits = o.http_limits;
     s.log = o.log;
     return s;
 }
@@ -128,6 +129,7 @@ NodeClient Node::client_for(const std::string& url, double read_timeout_s) {
     o.self_id = m_id;
     o.self_url = public_url();
     o.cancel = &m_stopping;
+    o.max_chain_bytes = m_options.max_chain_bytes;
     return NodeClient(m_client, url, o);
 }
 
@@ -239,12 +241,22 @@ void Node::add_peer(const std::string& url) {
     if (is_own_address(url))
         throw http::BadRequest("node_address " + url +
                                " is this node's own address; a node never peers with itself");
-    m_state.add_peer(url);
+    try {
+        m_state.add_peer(url);
+    } catch (const PeerRefused& e) {
+        throw http::StatusError(409, e.what());
+    }
 }
 
 void Node::register_with(const std::string& url, const std::string& self_url) {
     if (is_own_address(url))
         throw http::BadRequest("that is this node's own address; a node never peers with itself");
+    // Refused up front when the other node could not become a peer (a limit).
+    try {
+        m_state.check_new_peer(url);
+    } catch (const PeerRefused& e) {
+        throw http::StatusError(409, e.what());
+    }
     std::string body;
     try {
         // A long chain keeps coming as long as each read brings something, within the whole
@@ -268,24 +280,65 @@ void Node::register_with(const std::string& url, const std::string& self_url) {
     std::vector<ledger::Problem> ignored;
     ledger::ChainFileMeta meta = ledger::read_chain_file(
         body, [](json::Reader& reader) { reader.skip_value(); }, ignored);
+    // The other node first (the reference forgets it: registration goes both ways), then its
+    // peers, as many as this node's limits take.
+    try {
+        m_state.add_peer(url);
+    } catch (const PeerRefused& e) {
+        throw http::StatusError(409, e.what());
+    }
+    std::size_t skipped = 0;
     for (const std::string& peer : meta.peers) {
         try {
             std::string normal = http::normalize_peer_url(peer);
             if (!is_own_address(normal)) m_state.add_peer(normal);
+        } catch (const PeerRefused&) {
+            ++skipped;
         } catch (const Error&) {
             // a peer list entry that is not a URL is skipped
         }
     }
-    m_state.add_peer(url); // the reference forgets this: registration goes both ways
+    if (skipped)
+        log("register_with " + url + ": " + std::to_string(skipped) +
+            " of its peers left out (this node's peer limits)");
+}
+
+json::Value Node::peer_status() const {
+    json::Array out;
+    for (const std::string& url : m_state.peers()) {
+        PeerInfo p = m_peers.get(url);
+        json::Object o{{"url", url}, {"kind", std::string(kind_name(p.kind))}};
+        if (!p.id.empty()) o.push_back({"id", p.id});
+        const char* state = p.self            ? "self"
+                            : !p.reachable    ? "unreachable"
+                            : p.last_seen > 0 ? "up"
+                                              : "unknown";
+        o.push_back({"state", state});
+        o.push_back({"length", p.length ? json::Value(*p.length) : json::Value()});
+        o.push_back({"last_seen", p.last_seen > 0 ? json::Value(p.last_seen) : json::Value()});
+        if (!p.reachable) {
+            o.push_back({"last_error", p.last_error});
+            o.push_back({"failures", p.failures});
+            o.push_back({"retry_in_s", std::max(0.0, p.retry_at - ledger::now_seconds())});
+        }
+        out.push_back(json::Value(std::move(o)));
+    }
+    return json::Value(std::move(out));
 }
 
 json::Value Node::health() const {
     NodeSummary s = m_state.summary();
-    return json::Object{{"status", "ok"},      {"version", "chainctl " CHAINCTL_VERSION},
-                        {"kind", "chainctl"},  {"id", m_id},
-                        {"url", public_url()}, {"length", s.length},
-                        {"tip", s.tip_hash},   {"pending", s.pending},
-                        {"peers", s.peers},    {"difficulty", s.difficulty}};
+    return json::Object{{"status", "ok"},
+                        {"version", "chainctl " CHAINCTL_VERSION},
+                        {"kind", "chainctl"},
+                        {"id", m_id},
+                        {"url", public_url()},
+                        {"length", s.length},
+                        {"tip", s.tip_hash},
+                        {"pending", s.pending},
+                        {"peers", s.peers},
+                        {"difficulty", s.difficulty},
+                        {"peer_status", peer_status()}};
 }
 
 } // namespace chain::node

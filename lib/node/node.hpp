@@ -38,8 +38,10 @@ struct NodeOptions {
     int port = 8000;                // 0: any free port
     std::string advertise;          // the URL peers should use for this node
     std::vector<std::string> peers; // registered with at start (as /register_with)
-    http::ServerLimits limits;      // request size and time limits (max_body 1 MiB)
-    unsigned mining_threads = 0;    // 0: one per core
+    http::ServerLimits http_limits; // request size and time limits (max_body 1 MiB)
+    StateLimits state_limits;       // pending transactions and peers held at most
+    std::size_t max_chain_bytes = k_default_max_chain_bytes; // a peer's chain, at most
+    unsigned mining_threads = 0;                             // 0: one per core
     double peer_timeout_s = 2;      // connecting to a peer, and small calls to it
     double sync_interval_s = 30;    // background consensus with the peers; 0: only when needed
     double probe_interval_s = 2;    // how often each peer is asked how long its chain is; 0: never
@@ -96,6 +98,10 @@ public:
     void register_with(const std::string& url, const std::string& self_url);
     /// The /health document.
     json::Value health() const;
+    /// What this node knows of each peer: [{"url", "kind", "id", "state" (up, unreachable,
+    /// self, unknown), "length", "last_seen", and when unreachable "last_error", "failures",
+    /// "retry_in_s"}].
+    json::Value peer_status() const;
     /// Whether a request came from this very node (it carries this node's id).
     bool from_self(const http::Request& request) const;
     /// Whether url names this node by one of the addresses it was configured with.

@@ -1,10 +1,12 @@
 #include "node/node_client.hpp"
 
+#include "io/file_io.hpp"
 #include "ledger/chain_file.hpp"
 
 #include "json/parse.hpp"
 #include "json/write.hpp"
 #include <cctype>
+#include <fcntl.h>
 
 namespace chain::node {
 
@@ -157,6 +159,28 @@ std::string NodeClient::chain_text(double read_timeout_s) {
     return std::move(a.body);
 }
 
+std::uint64_t NodeClient::chain_to_file(const std::filesystem::path& path, double read_timeout_s) {
+    io::FileDescriptor file = io::open_file(path, O_WRONLY | O_CREAT | O_TRUNC);
+    std::uint64_t written = 0;
+    http::CallOptions o;
+    o.connect_timeout_s = m_options.connect_timeout_s;
+    o.read_timeout_s = read_timeout_s;
+    o.max_response = m_options.max_chain_bytes;
+    o.cancel = m_options.cancel;
+    o.headers.add("Accept", "application/json");
+    if (!m_options.self_id.empty()) o.headers.add("X-Chainctl-Node", m_options.self_id);
+    o.sink = [&](std::string_view piece) {
+        io::write_all(file.get(), piece, path);
+        written += piece.size();
+        return true;
+    };
+    http::Answer a = m_client.request(m_url, "GET", "chain", {}, o);
+    if (a.headers.get(k_self_header) == "1")
+        throw IsSelf("the node at " + m_url.str() + " is this node itself");
+    if (a.status != 200) refused(a, "send its chain");
+    return written;
+}
+
 ledger::ChainDocument NodeClient::chain() {
     std::string text = chain_text();
     try {
@@ -247,6 +271,15 @@ std::string NodeClient::register_with(const std::string& url, double timeout_s) 
         if (const json::Value* m = v.find("message"); m && m->is_string()) return m->as_string();
     }
     return a.reason();
+}
+
+json::Value NodeClient::peer_status() {
+    http::Answer a = call("GET", "peers?detail=1");
+    if (a.status != 200) refused(a, "list its peers");
+    json::Value list = parse(a, "a peer list");
+    if (!list.is_array())
+        throw BadAnswer("the node at " + m_url.str() + " sent a peer list that is not an array");
+    return list;
 }
 
 std::vector<std::string> NodeClient::peers() {

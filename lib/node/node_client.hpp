@@ -14,6 +14,7 @@
 
 #include "json/value.hpp"
 #include <cstddef>
+#include <filesystem>
 #include <optional>
 #include <string>
 #include <vector>
@@ -96,6 +97,9 @@ public:
     std::size_t length();
     /// GET /chain: the chain file text, at most max_chain_bytes.
     std::string chain_text(double read_timeout_s = 60);
+    /// GET /chain into a file (created or truncated), at most max_chain_bytes: a long chain
+    /// never sits in memory. Returns its size.
+    std::uint64_t chain_to_file(const std::filesystem::path& path, double read_timeout_s = 60);
     /// GET /chain, parsed.
     ledger::ChainDocument chain();
     /// GET /pending_tx.
@@ -116,6 +120,8 @@ public:
     std::string register_with(const std::string& url, double timeout_s);
     /// GET /peers (chainctl), or the peers of /chain (the reference has no /peers).
     std::vector<std::string> peers();
+    /// GET /peers?detail=1 of a chainctl node: what it knows of each peer.
+    json::Value peer_status();
 
 private:
     http::Answer call(std::string_view method, std::string_view endpoint,

@@ -1,6 +1,7 @@
 #include "node/node_state.hpp"
 
 #include "error.hpp"
+#include "http/url.hpp"
 #include "ledger/block.hpp"
 #include "ledger/chain_file.hpp"
 #include "ledger/transaction.hpp"
@@ -29,13 +30,13 @@ void add_canonical_transactions(const json::Value& block, std::set<std::string>&
 
 } // namespace
 
-NodeState::NodeState(store::Repository repo, EventBus& events)
-    : m_repo(std::move(repo)), m_store(m_repo), m_events(events) {
+NodeState::NodeState(store::Repository repo, EventBus& events, StateLimits limits)
+    : m_repo(std::move(repo)), m_limits(limits), m_store(m_repo), m_events(events) {
     {
         store::FileLock lock = m_repo.lock(store::LockMode::Exclusive); // finishes a cut-off write
         m_store.prepare_tip(); // validates a file chainctl did not write last
         m_index = store::ChainIndex::load(m_repo);
-        m_pending = store::PendingStore(m_repo.pending_path()).read_lines();
+        set_pending(store::PendingStore(m_repo.pending_path()).read_lines());
     }
     m_committer = std::thread([this] { run_committer(); });
 }
@@ -103,14 +104,40 @@ std::optional<std::string> NodeState::hash(std::size_t i) const {
     return m_index.hash(i);
 }
 
+void NodeState::set_pending(std::vector<std::string> lines) {
+    m_pending = std::move(lines);
+    m_pending_bytes = 0;
+    for (const std::string& line : m_pending)
+        m_pending_bytes += line.size();
+    m_pending_body.reset();
+}
+
 void NodeState::add_transaction(json::Value tx,
                                 std::function<void(const json::Value*, std::exception_ptr)> done) {
     ledger::check_new_transaction(tx);
     json::Value stored = ledger::stamp_transaction(std::move(tx), ledger::now_seconds());
     std::string line = json::dump(stored);
+    std::size_t count = 0, bytes = 0;
+    {
+        std::shared_lock lock(m_read);
+        count = m_pending.size();
+        bytes = m_pending_bytes;
+    }
     {
         std::lock_guard lock(m_queue_mutex);
         if (m_stopping) throw Error("the node is shutting down");
+        count += m_queue.size();
+        bytes += m_queued_bytes;
+        if (count + 1 > m_limits.max_pending)
+            throw Overloaded("this node holds " + std::to_string(count) +
+                             " pending transactions, as many as it takes (--max-pending); try "
+                             "again after the next block");
+        if (bytes + line.size() > m_limits.max_pending_bytes)
+            throw Overloaded("this node's pending transactions take " + std::to_string(bytes) +
+                             " bytes; one more would pass its limit of " +
+                             std::to_string(m_limits.max_pending_bytes) +
+                             " (--max-pending-mib); try again after the next block");
+        m_queued_bytes += line.size();
         m_queue.push_back(PendingWrite{std::move(line), std::move(stored), std::move(done)});
     }
     m_queue_cv.notify_one();
@@ -136,6 +163,7 @@ void NodeState::run_committer() {
             m_queue_cv.wait(lock, [&] { return m_stopping || !m_queue.empty(); });
             if (m_queue.empty()) return; // stopping, and everything is written
             batch.swap(m_queue);
+            m_queued_bytes = 0;
         }
         std::vector<std::string> lines;
         lines.reserve(batch.size());
@@ -150,6 +178,8 @@ void NodeState::run_committer() {
             std::size_t pending_now = 0;
             {
                 std::unique_lock lock(m_read);
+                for (const std::string& line : lines)
+                    m_pending_bytes += line.size();
                 m_pending.insert(m_pending.end(), lines.begin(), lines.end());
                 m_pending_body.reset();
                 pending_now = m_pending.size();
@@ -183,10 +213,7 @@ void NodeState::commit_locked(const store::Change& change,
         m_index = std::move(*replacement);
     else
         m_index.apply(change, next);
-    if (change.pending) {
-        m_pending = *change.pending;
-        m_pending_body.reset();
-    }
+    if (change.pending) set_pending(*change.pending);
     if (chain_changed) ++m_generation;
 }
 
@@ -237,7 +264,21 @@ BlockResult NodeState::add_block(const json::Value& received, const Source& sour
 }
 
 AdoptResult NodeState::adopt(std::string_view text, const Source& source) {
-    ledger::VerifyReport report = ledger::verify_chain_text(text, difficulty(), difficulty());
+    return adopt(text, source, nullptr);
+}
+
+AdoptResult NodeState::adopt_file(const std::filesystem::path& chain_file, const Source& source) {
+    io::MappedFile file(chain_file);
+    return adopt(file.view(), source, &file);
+}
+
+AdoptResult NodeState::adopt(std::string_view text, const Source& source, io::MappedFile* file) {
+    // Each pass lets go of what it has read of a mapped file, so memory stays flat.
+    auto release = [file](std::size_t done) {
+        if (file) file->release_before(done);
+    };
+    ledger::VerifyReport report =
+        ledger::verify_chain_text(text, difficulty(), difficulty(), release);
     if (!report.valid) {
         const ledger::Problem& p = report.problems.front();
         return {AdoptResult::Outcome::Invalid,
@@ -263,13 +304,21 @@ AdoptResult NodeState::adopt(std::string_view text, const Source& source) {
                 0,
                 {}};
 
-    // Each block as chainctl writes it, straight into the new file, finding where the two
-    // chains part and which new transactions matter on the way.
+    // Each block as chainctl writes it, straight into the new file. On the way: where the two
+    // chains part, and which of the transactions that can matter the new blocks hold. Only
+    // those are kept (this node's pending ones and those of its blocks the new chain leaves
+    // out), so memory does not grow with the new chain.
     store::ChainWriter writer(m_repo);
     std::size_t fork = 0;
     bool parted = false;
-    std::vector<json::Value> new_blocks_after_fork; // only their transactions are needed
-    std::set<std::string> new_transactions;
+    std::set<std::string> candidates; // canonical JSON
+    std::set<std::string> included;   // candidates the new blocks hold
+    auto collect_candidates = [&] {
+        for (const std::string& line : m_pending)
+            candidates.insert(json::dump_canonical(json::parse(line)));
+        for (std::size_t i = fork; i < old_length; ++i)
+            add_canonical_transactions(m_index.block(i), candidates);
+    };
     std::vector<ledger::Problem> ignored;
     std::size_t position = 0;
     ledger::read_chain_file(
@@ -278,14 +327,19 @@ AdoptResult NodeState::adopt(std::string_view text, const Source& source) {
             json::Value block = ledger::in_reference_order(reader.read_value());
             if (!parted) {
                 if (position < old_length &&
-                    m_index.hash(position) == block.find("hash")->as_string())
+                    m_index.hash(position) == block.find("hash")->as_string()) {
                     fork = position + 1;
-                else
+                } else {
                     parted = true;
+                    collect_candidates();
+                }
             }
-            if (parted) add_canonical_transactions(block, new_transactions);
+            if (parted && !candidates.empty())
+                for (const json::Value& tx : block.find("transactions")->as_array())
+                    if (std::string c = json::dump_canonical(tx); candidates.contains(c))
+                        included.insert(std::move(c));
             writer.add(block);
-            ++position;
+            if (++position % 1024 == 0) release(reader.offset());
         },
         ignored);
     store::ChainIndex index = writer.finish(m_index.peers());
@@ -296,21 +350,21 @@ AdoptResult NodeState::adopt(std::string_view text, const Source& source) {
     std::set<std::string> kept;
     for (const std::string& line : m_pending) {
         std::string canonical = json::dump_canonical(json::parse(line));
-        if (new_transactions.contains(canonical) || !kept.insert(canonical).second) continue;
+        if (included.contains(canonical) || !kept.insert(canonical).second) continue;
         pending.push_back(line);
     }
     AdoptResult result{AdoptResult::Outcome::Adopted, "", index.length(), fork, {}};
+    std::size_t returned = 0;
     for (std::size_t i = fork; i < old_length; ++i) {
         result.orphaned.push_back(m_index.hash(i));
         const json::Value orphan = m_index.block(i); // named: the loop holds references into it
         for (const json::Value& tx : orphan.find("transactions")->as_array()) {
             std::string canonical = json::dump_canonical(tx);
-            if (new_transactions.contains(canonical) || !kept.insert(canonical).second) continue;
+            if (included.contains(canonical) || !kept.insert(canonical).second) continue;
             pending.push_back(json::dump(tx));
+            ++returned;
         }
     }
-    const std::size_t returned =
-        pending.size() > m_pending.size() ? pending.size() - m_pending.size() : 0;
 
     store::Change change;
     change.replacement = writer.path();
@@ -322,10 +376,38 @@ AdoptResult NodeState::adopt(std::string_view text, const Source& source) {
     return result;
 }
 
+void NodeState::check_peer_limits(const std::vector<std::string>& peers,
+                                  const std::string& url) const {
+    if (peers.size() >= m_limits.max_peers)
+        throw PeerRefused("this node has " + std::to_string(peers.size()) +
+                          " peers, as many as it takes (--max-peers)");
+    const http::Url wanted = http::parse_url(url);
+    std::size_t same_host = 0;
+    for (const std::string& p : peers) {
+        http::Url known = http::parse_url(p);
+        if (known.host != wanted.host) continue;
+        ++same_host;
+        if (known.scheme == wanted.scheme && known.port == wanted.port)
+            throw PeerRefused("this node already has a peer at " + known.base() + " (" + p +
+                              "); one address per host and port");
+    }
+    if (same_host >= m_limits.max_peers_per_host)
+        throw PeerRefused("this node has " + std::to_string(same_host) + " peers on " +
+                          wanted.host +
+                          ", as many as it takes from one host "
+                          "(--max-peers-per-host)");
+}
+
+void NodeState::check_new_peer(const std::string& url) const {
+    std::vector<std::string> peers = this->peers();
+    if (std::find(peers.begin(), peers.end(), url) == peers.end()) check_peer_limits(peers, url);
+}
+
 bool NodeState::add_peer(const std::string& url) {
     std::unique_lock write(m_write);
     std::vector<std::string> peers = m_index.peers();
     if (std::find(peers.begin(), peers.end(), url) != peers.end()) return false;
+    check_peer_limits(peers, url);
     peers.push_back(url);
     store::Change change;
     change.peers = peers;

@@ -17,6 +17,7 @@
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -27,6 +28,29 @@
 #include <vector>
 
 namespace chain::node {
+
+/// What a node holds at most. New transactions beyond the pending bounds are refused (never an
+/// acknowledged one dropped: transactions a longer chain orphans come back even past them), and
+/// so are peers beyond the peer bounds.
+struct StateLimits {
+    std::size_t max_pending = 50'000;
+    std::size_t max_pending_bytes = std::size_t{32} << 20;
+    std::size_t max_peers = 64;
+    /// Peers on one host (by name or address); one address per host and port, whatever its path.
+    std::size_t max_peers_per_host = 16;
+};
+
+/// The node cannot take this now (its pending list is full): 503, try again later.
+class Overloaded : public Error {
+public:
+    using Error::Error;
+};
+
+/// A peer that cannot be added (a limit, or another address for the same host and port): 409.
+class PeerRefused : public Error {
+public:
+    using Error::Error;
+};
 
 struct NodeSummary {
     std::size_t length = 0;
@@ -70,12 +94,13 @@ class NodeState {
 public:
     /// Loads and checks the repository's chain (rewriting it in chainctl's layout if another
     /// program wrote it). Call with the repository claimed for this node (store::ServeMarker).
-    NodeState(store::Repository repo, EventBus& events);
+    NodeState(store::Repository repo, EventBus& events, StateLimits limits = {});
     ~NodeState();
     NodeState(const NodeState&) = delete;
     NodeState& operator=(const NodeState&) = delete;
 
     const store::Repository& repository() const { return m_repo; }
+    const StateLimits& limits() const { return m_limits; }
     int difficulty() const { return m_repo.difficulty(); }
     EventBus& events() { return m_events; }
 
@@ -94,7 +119,7 @@ public:
 
     /// Checks, stamps and stores a new transaction; done gets the stored transaction once it
     /// is on disk, or the failure (on the committer's thread). Throws chain::Error at once with
-    /// the reason for an unacceptable one.
+    /// the reason for an unacceptable one, Overloaded when the pending list is full.
     void add_transaction(json::Value tx,
                          std::function<void(const json::Value*, std::exception_ptr)> done);
     /// The same, waiting for the disk.
@@ -108,9 +133,16 @@ public:
     /// longer. Pending transactions the new chain holds are dropped; those of blocks it orphans
     /// and it does not hold go back to the pending list.
     AdoptResult adopt(std::string_view chain_file_text, const Source& source);
+    /// The same for a chain in a file (a peer's /chain downloaded), read without holding it all
+    /// in memory.
+    AdoptResult adopt_file(const std::filesystem::path& chain_file, const Source& source);
 
-    /// Adds an already normalised peer URL; false when it is known.
+    /// Adds an already normalised peer URL; false when it is known. Throws PeerRefused past
+    /// the peer limits.
     bool add_peer(const std::string& url);
+    /// Throws PeerRefused when url could not be added now (a limit, another address for the
+    /// same host and port); nothing when it could, or is a peer already.
+    void check_new_peer(const std::string& url) const;
     /// Removes a peer; false when it was not one.
     bool remove_peer(const std::string& url);
 
@@ -129,8 +161,12 @@ private:
     /// Commits a change under m_write and the repository lock, then updates memory.
     void commit_locked(const store::Change& change, std::optional<store::ChainIndex> replacement);
     std::vector<std::string> pending_without(const std::vector<std::string>& canonical_txs) const;
+    void set_pending(std::vector<std::string> lines);
+    AdoptResult adopt(std::string_view text, const Source& source, io::MappedFile* file);
+    void check_peer_limits(const std::vector<std::string>& peers, const std::string& url) const;
 
     store::Repository m_repo;
+    StateLimits m_limits;
     store::ChainStore m_store;
     EventBus& m_events;
 
@@ -138,12 +174,14 @@ private:
     mutable std::shared_mutex m_read; // guards the fields below for readers
     store::ChainIndex m_index;
     std::vector<std::string> m_pending;                        // JSON lines, arrival order
+    std::size_t m_pending_bytes = 0;                           // their total size
     mutable std::shared_ptr<const std::string> m_pending_body; // built on demand
     std::uint64_t m_generation = 0;                            // bumped when the chain changes
 
     std::mutex m_queue_mutex;
     std::condition_variable m_queue_cv;
     std::deque<PendingWrite> m_queue;
+    std::size_t m_queued_bytes = 0;
     bool m_stopping = false;
     std::thread m_committer;
 };

@@ -49,6 +49,12 @@ void PeerBook::failed(const std::string& url, const std::string& why) {
     if (p.retry_at - now() > 60) p.retry_at = now() + 60;
 }
 
+bool PeerBook::backed_off(const std::string& url) const {
+    std::lock_guard lock(m_mutex);
+    auto it = m_peers.find(url);
+    return it != m_peers.end() && !it->second.reachable && now() < it->second.retry_at;
+}
+
 bool PeerBook::start_probe(const std::string& url) {
     std::lock_guard lock(m_mutex);
     PeerInfo& p = m_peers[url];

@@ -42,6 +42,8 @@ public:
     /// A call to url got no answer: unreachable, with the reason. Background calls to it back
     /// off: 1 s, 2 s, 4 s ... up to a minute.
     void failed(const std::string& url, const std::string& why);
+    /// Whether url failed lately and its backoff has not ended: background calls skip it.
+    bool backed_off(const std::string& url) const;
     /// Whether a background probe of url may start now; if so, it is marked under way.
     bool start_probe(const std::string& url);
     /// The probe of url is over; the next one no sooner than `after` seconds from now.

@@ -36,6 +36,11 @@ std::vector<std::string> RemoteLedger::peers() {
     return m_node.peers();
 }
 
+json::Value RemoteLedger::peer_status() {
+    if (m_node.kind() == NodeKind::Reference) return LedgerApi::peer_status();
+    return m_node.peer_status();
+}
+
 std::vector<std::string> RemoteLedger::add_peer(const std::string& peer) {
     m_node.register_node(peer);
     // The answer's peer list leaves out the peer just added (it is meant for that peer).

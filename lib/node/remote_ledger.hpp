@@ -21,6 +21,7 @@ public:
     ledger::MineOutcome mine(ledger::MineOptions options) override;
     ledger::ChainDocument chain() override;
     std::vector<std::string> peers() override;
+    json::Value peer_status() override;
     std::vector<std::string> add_peer(const std::string& peer) override;
     std::string register_with(const std::string& url) override;
 

@@ -101,21 +101,28 @@ void post_transaction(Node& node, const Request& q, Respond respond) {
         throw http::BadRequest(e.what());
     }
     const bool json_answer = q.wants_json();
-    node.state().add_transaction(std::move(tx), [respond, json_answer](const json::Value* stored,
-                                                                       std::exception_ptr e) {
-        if (e) {
-            try {
-                std::rethrow_exception(e);
-            } catch (const std::exception& failure) {
-                Request as;
-                if (json_answer) as.headers.add("Accept", "application/json");
-                return respond(
-                    reply(as, 500, std::string("cannot store the transaction: ") + failure.what()));
-            }
-        }
-        if (json_answer) return respond(reply_json(201, *stored));
-        respond(Response::text(201, "Success"));
-    });
+    try {
+        node.state().add_transaction(
+            std::move(tx), [respond, json_answer](const json::Value* stored, std::exception_ptr e) {
+                if (e) {
+                    try {
+                        std::rethrow_exception(e);
+                    } catch (const std::exception& failure) {
+                        Request as;
+                        if (json_answer) as.headers.add("Accept", "application/json");
+                        return respond(
+                            reply(as, 500,
+                                  std::string("cannot store the transaction: ") + failure.what()));
+                    }
+                }
+                if (json_answer) return respond(reply_json(201, *stored));
+                respond(Response::text(201, "Success"));
+            });
+    } catch (const Overloaded& e) {
+        Response busy = reply(q, 503, e.what());
+        busy.headers.set("Retry-After", "1");
+        respond(std::move(busy));
+    }
 }
 
 void mine(Node& node, const Request& q, Respond respond) {
@@ -190,7 +197,11 @@ void health(Node& node, const Request&, Respond respond) {
     respond(reply_json(200, node.health()));
 }
 
-void peers(Node& node, const Request&, Respond respond) {
+void peers(Node& node, const Request& q, Respond respond) {
+    // The reference has no /peers; its shape follows /chain's "peers": addresses. With
+    // ?detail=1, what this node knows of each.
+    if (q.query_param("detail").value_or("0") != "0")
+        return respond(reply_json(200, node.peer_status()));
     std::vector<std::string> list = node.state().peers();
     respond(reply_json(200, json::Array(list.begin(), list.end())));
 }

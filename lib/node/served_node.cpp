@@ -17,7 +17,7 @@ std::unique_ptr<ServedNode> ServedNode::start(const std::filesystem::path& direc
     store::Repository repo = store::Repository::open(directory);
     store::ServeMarker marker = store::ServeMarker::acquire(repo);
     std::unique_ptr<ServedNode> served(new ServedNode(repo, std::move(marker), created));
-    served->m_state = std::make_unique<NodeState>(repo, served->m_events);
+    served->m_state = std::make_unique<NodeState>(repo, served->m_events, options.state_limits);
     served->m_node = std::make_unique<Node>(*served->m_state, std::move(options));
     served->m_node->bind();
     served->m_node->start();

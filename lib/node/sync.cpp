@@ -5,19 +5,12 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <filesystem>
 #include <limits>
 
 namespace chain::node {
 
-namespace {
-
-struct Candidate {
-    std::string peer;
-    std::string text;
-    std::size_t length = 0;
-};
-
-} // namespace
+namespace {} // namespace
 
 Syncer::Syncer(NodeState& state, PeerBook& peers, ClientFor client_for, SyncOptions options,
                std::function<void(const std::string&)> log)
@@ -69,52 +62,49 @@ void Syncer::loop() {
             if (m_log) m_log(std::string("sync failed: ") + e.what());
         }
         lock.lock();
+        // However often rounds are asked for (a flood of blocks that do not fit), at most one
+        // starts every min_gap.
+        m_cv.wait_for(lock, std::chrono::duration<double>(m_options.min_gap_s),
+                      [&] { return m_stopping; });
     }
 }
 
 std::optional<std::string> Syncer::run_once(const std::string& preferred) {
     std::vector<std::string> peers;
     for (const std::string& p : m_state.peers())
-        if (!m_peers.is_self(p)) peers.push_back(p);
+        if (!m_peers.is_self(p) && !m_peers.backed_off(p)) peers.push_back(p);
     if (!preferred.empty() && !m_peers.is_self(preferred) &&
         std::find(peers.begin(), peers.end(), preferred) == peers.end())
         peers.push_back(preferred);
     if (peers.empty()) return std::nullopt;
 
-    const std::size_t ours = m_state.summary().length;
-    // A peer's chain if it may be longer than ours; nothing otherwise or when it fails.
-    auto fetch = [&](const std::string& peer) -> std::optional<Candidate> {
+    // 1. How long is each chain? A few peers at a time, however many there are.
+    std::vector<std::optional<std::size_t>> lengths(peers.size());
+    auto length_of = [&](const std::string& peer) -> std::optional<std::size_t> {
         try {
-            NodeClient client = m_client_for(peer, m_options.read_timeout_s);
+            NodeClient client = m_client_for(peer, 0);
             if (auto health = client.health()) {
                 m_peers.heard_health(peer, *health);
-                if (health->length <= ours) return std::nullopt;
+                return health->length;
             }
-            std::string text = client.chain_text(m_options.read_timeout_s);
-            m_peers.answered(peer);
-            std::size_t length =
-                leading_length(text).value_or(std::numeric_limits<std::size_t>::max());
-            if (client.kind() == NodeKind::Reference)
-                m_peers.heard_reference(peer, leading_length(text));
-            if (length <= ours) return std::nullopt;
-            return Candidate{peer, std::move(text), length};
+            std::size_t length = client.length();
+            m_peers.heard_reference(peer, length);
+            return length;
         } catch (const IsSelf&) {
             m_peers.mark_self(peer);
         } catch (const http::Unreachable& e) {
             m_peers.failed(peer, e.what());
             if (m_log) m_log("sync: " + std::string(e.what()));
         } catch (const std::exception& e) {
+            m_peers.failed(peer, e.what());
             if (m_log) m_log("sync: " + peer + ": " + e.what());
         }
         return std::nullopt;
     };
-
-    // A few peers at a time, however many there are.
-    std::vector<std::optional<Candidate>> found(peers.size());
     std::atomic<std::size_t> next{0};
     auto work = [&] {
         for (std::size_t i; (i = next++) < peers.size();)
-            found[i] = fetch(peers[i]);
+            lengths[i] = length_of(peers[i]);
     };
     {
         std::vector<std::thread> workers;
@@ -130,17 +120,34 @@ std::optional<std::string> Syncer::run_once(const std::string& preferred) {
             t.join();
     }
 
-    std::vector<Candidate> candidates;
-    for (auto& c : found)
-        if (c) candidates.push_back(std::move(*c));
-    std::stable_sort(candidates.begin(), candidates.end(),
-                     [](const Candidate& a, const Candidate& b) { return a.length > b.length; });
-    for (const Candidate& c : candidates) {
-        AdoptResult r = m_state.adopt(c.text, Source{Source::Kind::Sync, c.peer, ""});
-        if (r.adopted()) return c.peer;
-        if (r.outcome == AdoptResult::Outcome::Invalid) {
-            m_peers.failed(c.peer, "its chain is not valid: " + r.reason);
-            if (m_log) m_log("sync: " + c.peer + " sent " + r.reason);
+    // 2. The longest first: downloaded into a file, checked, adopted; else the next.
+    const std::size_t ours = m_state.summary().length;
+    std::vector<std::pair<std::size_t, std::string>> longer;
+    for (std::size_t i = 0; i < peers.size(); ++i)
+        if (lengths[i] && *lengths[i] > ours) longer.emplace_back(*lengths[i], peers[i]);
+    std::stable_sort(longer.begin(), longer.end(),
+                     [](const auto& a, const auto& b) { return a.first > b.first; });
+    const std::filesystem::path incoming = m_state.repository().incoming_path();
+    for (const auto& [length, peer] : longer) {
+        if (m_state.summary().length >= length) break; // another way already got this far
+        std::optional<AdoptResult> r;
+        try {
+            NodeClient client = m_client_for(peer, m_options.read_timeout_s);
+            client.chain_to_file(incoming, m_options.read_timeout_s);
+            r = m_state.adopt_file(incoming, Source{Source::Kind::Sync, peer, ""});
+        } catch (const http::Unreachable& e) {
+            m_peers.failed(peer, e.what());
+            if (m_log) m_log("sync: " + std::string(e.what()));
+        } catch (const std::exception& e) {
+            if (m_log) m_log("sync: " + peer + ": " + e.what());
+        }
+        std::error_code ec;
+        std::filesystem::remove(incoming, ec);
+        if (!r) continue;
+        if (r->adopted()) return peer;
+        if (r->outcome == AdoptResult::Outcome::Invalid) {
+            m_peers.failed(peer, "its chain is not valid: " + r->reason);
+            if (m_log) m_log("sync: " + peer + " sent " + r->reason);
         }
     }
     return std::nullopt;

@@ -1,9 +1,11 @@
 #pragma once
 // Consensus, as the reference intends it but with chains that are really validated: the longest
 // valid chain among the peers' wins, if it is longer than this node's. It runs in the background
-// (on request: a block that did not fit; and every sync interval), never on a client's request,
-// asks a bounded number of peers at once, and asks chainctl peers for their length first so that
-// only a longer chain is downloaded.
+// (on request: a block that did not fit, a peer found longer; and every sync interval), never on
+// a client's request. Each round asks the peers how long their chains are, a few at a time, then
+// downloads the longest into a file (never into memory), checks it and adopts it, or the next
+// longest if it is not valid. Peers that did not answer lately are left out until their backoff
+// ends.
 
 #include "node/gossip.hpp"
 #include "node/node_state.hpp"
@@ -21,7 +23,8 @@ namespace chain::node {
 struct SyncOptions {
     double interval_s = 30;     // between background rounds; 0: only on request
     double read_timeout_s = 60; // the longest silence while a chain arrives
-    unsigned parallel = 8;      // peers asked at once
+    unsigned parallel = 8;      // peers asked for their length at once
+    double min_gap_s = 1;       // between rounds asked for (a flood of gaps is one round a second)
 };
 
 class Syncer {

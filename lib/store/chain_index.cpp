@@ -1,9 +1,12 @@
 #include "store/chain_index.hpp"
 
 #include "error.hpp"
+#include "ledger/chain_file.hpp"
 #include "store/chain_layout.hpp"
 
 #include "json/parse.hpp"
+#include <cerrno>
+#include <cstdio>
 #include <fcntl.h>
 
 namespace chain::store {
@@ -197,6 +200,27 @@ ChainIndex ChainWriter::finish(const std::vector<std::string>& peers) {
     m_index.m_peers = peers;
     m_index.m_file = m_file;
     return m_index;
+}
+
+void rewrite_in_layout(const Repository& repo, std::string_view text,
+                       const std::optional<std::vector<std::string>>& peers,
+                       io::MappedFile* source) {
+    ChainWriter writer(repo);
+    std::vector<ledger::Problem> ignored;
+    std::size_t count = 0;
+    ledger::ChainFileMeta meta = ledger::read_chain_file(
+        text,
+        [&](json::Reader& reader) {
+            writer.add(reader.read_value());
+            if (source && ++count % 1024 == 0) source->release_before(reader.offset());
+        },
+        ignored);
+    writer.finish(peers ? *peers : meta.peers);
+    if (::rename(writer.path().c_str(), repo.chain_path().c_str()) != 0)
+        throw Error("cannot rename " + writer.path().string() + " to " +
+                    repo.chain_path().string() + ": " + io::errno_text(errno));
+    writer.committed();
+    io::sync_directory(repo.root());
 }
 
 } // namespace chain::store

@@ -3,6 +3,7 @@
 #include "error.hpp"
 #include "ledger/block.hpp"
 #include "ledger/verify.hpp"
+#include "store/chain_index.hpp"
 #include "store/chain_layout.hpp"
 #include "store/journal.hpp"
 
@@ -124,7 +125,8 @@ ChainTip ChainStore::prepare_tip() const {
         if (auto tip = read_tip()) return *tip;
     const int difficulty = m_repo.difficulty();
     io::MappedFile file(path());
-    ledger::VerifyReport report = ledger::verify_chain_text(file.view(), difficulty, difficulty);
+    ledger::VerifyReport report = ledger::verify_chain_text(
+        file.view(), difficulty, difficulty, [&](std::size_t done) { file.release_before(done); });
     if (!report.valid) {
         const ledger::Problem& p = report.problems.front();
         throw Error(path().string() + " is not a valid chain (" +
@@ -135,8 +137,7 @@ ChainTip ChainStore::prepare_tip() const {
         record_stamp();
         return *tip;
     }
-    ledger::ChainDocument doc = ledger::parse_chain_file(file.view());
-    io::write_file_atomic(path(), layout::file(doc.blocks, doc.meta.peers, difficulty));
+    rewrite_in_layout(m_repo, file.view(), std::nullopt, &file);
     record_stamp();
     auto tip = read_tip();
     if (!tip) throw Error("internal error: " + path().string() + " unreadable after rewriting it");

@@ -4,6 +4,7 @@
 #include "ledger/block.hpp"
 #include "ledger/chain_file.hpp"
 #include "ledger/verify.hpp"
+#include "store/chain_index.hpp"
 #include "store/chain_layout.hpp"
 #include "store/chain_store.hpp"
 #include "store/journal.hpp"
@@ -88,28 +89,27 @@ InitResult Repository::init(const fs::path& dir, std::optional<int> difficulty) 
     if (exists_at(result.root))
         throw Error("already a chainctl repository: " + result.root.string());
 
-    fs::path chain_path = result.root / k_chain_file;
-    if (fs::exists(chain_path)) {
+    const Repository names(result.root, difficulty.value_or(ledger::k_default_difficulty));
+    if (fs::exists(names.chain_path())) {
         // Adopt an existing chain file, e.g. a reference node's data file, if it is valid.
-        io::MappedFile file(chain_path);
+        io::MappedFile file(names.chain_path());
         ledger::VerifyReport report =
-            ledger::verify_chain_text(file.view(), difficulty, ledger::k_default_difficulty);
+            ledger::verify_chain_text(file.view(), difficulty, ledger::k_default_difficulty,
+                                      [&](std::size_t done) { file.release_before(done); });
         if (!report.valid) {
             const ledger::Problem& p = report.problems.front();
-            throw Error(chain_path.string() + " exists and is not a valid chain (" +
+            throw Error(names.chain_path().string() + " exists and is not a valid chain (" +
                         (p.block ? "block " + std::to_string(*p.block) + ": " : "") + p.reason +
                         "); move it away or fix it");
         }
-        ledger::ChainDocument doc = ledger::parse_chain_file(file.view());
         result.difficulty = report.difficulty;
-        result.blocks = doc.blocks.size();
+        result.blocks = report.blocks;
         result.adopted = true;
-        io::write_file_atomic(chain_path,
-                              layout::file(doc.blocks, doc.meta.peers, result.difficulty));
+        rewrite_in_layout(Repository(result.root, result.difficulty), file.view());
     } else {
         result.difficulty = difficulty.value_or(ledger::k_default_difficulty);
         result.blocks = 1;
-        io::write_file_atomic(chain_path,
+        io::write_file_atomic(names.chain_path(),
                               layout::file({ledger::genesis_block()}, {}, result.difficulty));
     }
 
@@ -122,11 +122,11 @@ InitResult Repository::init(const fs::path& dir, std::optional<int> difficulty) 
     if (ec) throw Error("cannot create " + temp.string() + ": " + ec.message());
     json::Object config{{"format", json::Value(k_format)},
                         {"difficulty", json::Value(result.difficulty)}};
-    const Repository names(result.root, result.difficulty); // the files, under the final name
-    io::write_file_durable(temp / names.config_path().filename(),
+    const Repository final_names(result.root, result.difficulty); // the files' final names
+    io::write_file_durable(temp / final_names.config_path().filename(),
                            json::dump(json::Value(config)) + "\n");
-    io::write_file_durable(temp / names.pending_path().filename(), "");
-    io::write_file_durable(temp / names.lock_path().filename(), "");
+    io::write_file_durable(temp / final_names.pending_path().filename(), "");
+    io::write_file_durable(temp / final_names.lock_path().filename(), "");
     io::sync_directory(temp);
     if (::rename(temp.c_str(), (result.root / k_state_dir).c_str()) != 0) {
         int error = errno;

@@ -63,6 +63,8 @@ public:
     fs::path journal_path() const { return state_dir() / "journal"; }
     fs::path serve_lock_path() const { return state_dir() / "serve.lock"; }
     fs::path node_info_path() const { return state_dir() / "node.json"; }
+    /// A peer's chain being downloaded, before it is checked and perhaps adopted.
+    fs::path incoming_path() const { return state_dir() / "incoming.json"; }
     /// Where a new version of a file is written before a change renames it into place
     /// ("pending.jsonl" -> .chainctl/pending.jsonl.next, "chain.json" -> chain.json.next).
     fs::path staging_path(const fs::path& file) const {

@@ -160,7 +160,7 @@ class Network:
             raise AssertionError(f"node {name} did not start: {line!r}\n{Path(log).read_text()}")
         node = Node(name, handshake["url"], proc, log)
         node.repo = repo
-        node.id = handshake["id"]
+        node.id = handshake.get("id")
         node.port = int(handshake["url"].rsplit(":", 1)[1].strip("/"))
         self.nodes.append(node)
         return node

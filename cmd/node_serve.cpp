@@ -1,11 +1,14 @@
 // chainctl node serve [-C DIR] [--host H] [--port P] [--advertise URL] [--peer URL ...]
 #include "commands.hpp"
 #include "http/url.hpp"
+#include "log_sink.hpp"
 #include "node/served_node.hpp"
 
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
+#include <optional>
 
 namespace chainctl {
 
@@ -58,13 +61,31 @@ void serve(ServeOptions& o, Context& ctx) {
     o.node.http_limits.head_timeout_s = o.client_timeout_s;
     o.node.http_limits.idle_timeout_s = o.client_timeout_s;
     o.node.http_limits.body_idle_s = o.client_timeout_s;
-    if (!ctx.options.quiet)
-        o.node.log = [](const std::string& line) {
-            std::string out = line + "\n";
-            std::fwrite(out.data(), 1, out.size(), stderr);
-        };
+    std::optional<LogSink> log;
+    if (!ctx.options.quiet) o.node.log = log.emplace().writer();
+    // A stop signal during start-up stops the node as soon as it has started.
+    std::mutex starting;
+    bool stop_asked = false;
+    chain::node::ServedNode* running = nullptr;
+    chain::proc::StopSignals::Scope stop(ctx.signals(), [&] {
+        std::lock_guard lock(starting);
+        stop_asked = true;
+        if (running) running->stop();
+    });
     auto served = chain::node::ServedNode::start(directory_to_serve(ctx), o.node);
-    chain::proc::StopSignals::Scope stop(ctx.signals(), [&] { served->stop(); });
+    {
+        std::lock_guard lock(starting);
+        running = served.get();
+        if (stop_asked) served->stop();
+    }
+    struct Forget { // before the node goes, the signal thread stops seeing it
+        std::mutex& mutex;
+        chain::node::ServedNode*& node;
+        ~Forget() {
+            std::lock_guard lock(mutex);
+            node = nullptr;
+        }
+    } forget{starting, running};
     if (served->created())
         ctx.note("Initialized empty chainctl repository in " +
                  served->repository().root().string());

@@ -1,9 +1,10 @@
 // chainctl ui serve --node URL [--node URL ...] [--host 127.0.0.1] [--port 5000]
 #include "commands.hpp"
 #include "http/url.hpp"
+#include "log_sink.hpp"
 #include "ui/ui_server.hpp"
 
-#include <cstdio>
+#include <optional>
 
 namespace chainctl {
 
@@ -35,11 +36,8 @@ void add_ui_serve_command(CLI::App& parent, Context& ctx) {
                 throw UsageError(std::string("--node: ") + e.what());
             }
         }
-        if (!ctx.options.quiet)
-            o->log = [](const std::string& line) {
-                std::string out = line + "\n";
-                std::fwrite(out.data(), 1, out.size(), stderr);
-            };
+        std::optional<LogSink> log;
+        if (!ctx.options.quiet) o->log = log.emplace().writer();
         chain::ui::UiServer server(*o);
         server.bind();
         chain::proc::StopSignals::Scope stop(ctx.signals(), [&] { server.stop(); });

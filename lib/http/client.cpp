@@ -1,12 +1,14 @@
 #include "http/client.hpp"
 
 #include "http/parser.hpp"
+#include "http/text.hpp"
 
 #include "json/parse.hpp"
 #include <asio.hpp>
 #include <asio/ssl.hpp>
 #include <condition_variable>
 #include <cstdio>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -20,22 +22,6 @@ using Clock = std::chrono::steady_clock;
 using Why = Unreachable::Why;
 
 constexpr std::size_t k_read_chunk = 64 * 1024;
-
-Clock::duration seconds(double s) {
-    return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
-}
-
-std::string seconds_text(double s) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g s", s);
-    return buf;
-}
-
-std::string lower_first(std::string text) {
-    if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z')
-        text[0] = static_cast<char>(text[0] + 32);
-    return text;
-}
 
 } // namespace
 
@@ -100,10 +86,27 @@ namespace detail {
 
 struct ClientCore {
     ClientCore() : guard(io.get_executor()), thread([this] { io.run(); }) {}
+    /// Ends the calls in progress (their callers see Cancelled), then the thread.
     ~ClientCore() {
+        std::map<std::uint64_t, std::function<void()>> calls;
+        {
+            std::lock_guard lock(calls_mutex);
+            calls.swap(active);
+        }
+        for (auto& [id, abort] : calls)
+            abort();
         guard.reset();
-        io.stop();
         thread.join();
+    }
+
+    std::uint64_t track(std::function<void()> abort) {
+        std::lock_guard lock(calls_mutex);
+        active.emplace(++next_call, std::move(abort));
+        return next_call;
+    }
+    void untrack(std::uint64_t id) {
+        std::lock_guard lock(calls_mutex);
+        active.erase(id);
     }
 
     asio::ssl::context& tls() {
@@ -121,6 +124,9 @@ struct ClientCore {
     std::thread thread;
     std::mutex tls_mutex;
     std::unique_ptr<asio::ssl::context> tls_context;
+    std::mutex calls_mutex;
+    std::map<std::uint64_t, std::function<void()>> active; // calls in progress: how to end each
+    std::uint64_t next_call = 0;
 };
 
 } // namespace detail
@@ -157,7 +163,7 @@ private:
     void begin() {
         if (m_finished) return; // cancelled before it started
         if (m_options.deadline_s > 0) {
-            m_deadline.expires_after(seconds(m_options.deadline_s));
+            m_deadline.expires_after(to_duration(m_options.deadline_s));
             m_deadline.async_wait([self = shared_from_this()](std::error_code ec) {
                 if (!ec)
                     self->fail(Why::ReadTimeout, "no complete answer within " +
@@ -329,7 +335,7 @@ private:
 
     void arm(double s, Why why, std::string detail) {
         ++m_timer_generation;
-        m_timer.expires_after(seconds(s));
+        m_timer.expires_after(to_duration(s));
         m_timer.async_wait([self = shared_from_this(), gen = m_timer_generation, why,
                             detail = std::move(detail)](std::error_code ec) {
             if (ec || gen != self->m_timer_generation) return;

@@ -32,6 +32,7 @@ class Unreachable : public Error {
 public:
     enum class Why {
         Refused,        // nothing listens there (or it is down)
+        NoRoute,        // no way to that host (network or host unreachable)
         UnknownHost,    // the name does not resolve
         ConnectTimeout, // no connection within the connect timeout (a blackholed host)
         ReadTimeout,    // connected, but the answer did not come in time

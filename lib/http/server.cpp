@@ -1,13 +1,13 @@
 #include "http/server.hpp"
 
 #include "error.hpp"
+#include "http/text.hpp"
 #include "http/url.hpp"
-#include "io/file_io.hpp"
 #include "io/task_pool.hpp"
 
+#include <array>
 #include <asio.hpp>
 #include <atomic>
-#include <chrono>
 #include <condition_variable>
 #include <cstdio>
 #include <map>
@@ -26,16 +26,10 @@ using Clock = std::chrono::steady_clock;
 constexpr std::size_t k_read_chunk = 16 * 1024;
 constexpr std::size_t k_write_piece = std::size_t{1} << 20;
 constexpr double k_stop_grace_s = 5;
-
-Clock::duration seconds(double s) {
-    return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(s));
-}
-
-std::string seconds_text(double s) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%g s", s);
-    return buf;
-}
+// After refusing a request whose body was not read: how long, and how much of it, to read and
+// drop so that a client still sending sees the answer rather than a reset connection.
+constexpr double k_linger_s = 1;
+constexpr std::size_t k_linger_bytes = std::size_t{16} << 20;
 
 // Whether a comma-separated header value (Connection: keep-alive, Upgrade) holds token.
 bool has_token(std::string_view list, std::string_view token) {
@@ -53,12 +47,6 @@ bool has_token(std::string_view list, std::string_view token) {
     return false;
 }
 
-std::string lower_first(std::string text) {
-    if (!text.empty() && text[0] >= 'A' && text[0] <= 'Z')
-        text[0] = static_cast<char>(text[0] + 32);
-    return text;
-}
-
 class Connection;
 
 } // namespace
@@ -67,11 +55,14 @@ namespace detail {
 
 struct ServerCore : std::enable_shared_from_this<ServerCore> {
     ServerCore(const Router& r, ServerOptions o)
-        : router(r), options(std::move(o)), acceptor(io), grace(io) {}
+        : router(r), options(std::move(o)), control(asio::make_strand(io)), acceptor(control),
+          grace(control) {}
 
     const Router& router;
     ServerOptions options;
     asio::io_context io;
+    // The acceptor, the grace timer and stopping run on this strand, never two at once.
+    asio::strand<asio::io_context::executor_type> control;
     tcp::acceptor acceptor;
     asio::steady_timer grace;
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> guard;
@@ -80,6 +71,9 @@ struct ServerCore : std::enable_shared_from_this<ServerCore> {
     std::unique_ptr<io::TaskPool> slow;
     int port = 0;
     std::size_t max_connections = 0;
+    /// Set once every connection has been told to close: answers that arrive later are dropped
+    /// instead of queued on a loop that no longer runs.
+    std::atomic<bool> closed{false};
 
     mutable std::mutex mutex;
     std::condition_variable finished_cv;
@@ -94,8 +88,14 @@ struct ServerCore : std::enable_shared_from_this<ServerCore> {
     void forget(std::uint64_t id);
     void begin_stop();
     void finish();
+    std::vector<std::shared_ptr<Connection>> open_connections();
     void log(const std::string& line) const {
-        if (options.log) options.log(line);
+        if (!options.log) return;
+        try {
+            options.log(line);
+        } catch (...) {
+            // A log that fails must not take the server down.
+        }
     }
     bool stopping_now() const {
         std::lock_guard lock(mutex);
@@ -123,7 +123,8 @@ public:
 
     void start() { next_request(); }
 
-    /// The server stops: close now if idle, after the answer in flight otherwise.
+    /// The server stops: close now if idle, after the answer in flight otherwise (a live stream
+    /// is told to end).
     void stop_soon() {
         asio::post(m_socket.get_executor(), [self = shared_from_this()] {
             self->m_close_after = true;
@@ -141,13 +142,14 @@ public:
     }
 
 private:
-    enum class Phase { Idle, Head, Body, Handling, Writing, Closed };
+    enum class Phase { Idle, Head, Body, Handling, Writing, Lingering, Closed };
 
     const ServerLimits& limits() const { return m_server->options.limits; }
 
+    // One timer serves every phase; a generation number makes a stale expiry harmless.
     void arm(double s, Phase phase) {
         ++m_timer_generation;
-        m_timer.expires_after(seconds(s));
+        m_timer.expires_after(to_duration(s));
         m_timer.async_wait(
             [self = shared_from_this(), gen = m_timer_generation, phase](std::error_code ec) {
                 if (ec || gen != self->m_timer_generation || self->m_phase != phase) return;
@@ -174,7 +176,7 @@ private:
             return fail(408, "nothing of the request body arrived for " +
                                  seconds_text(limits().body_idle_s));
         case Phase::Writing:
-            if (m_source) m_source->cancel();
+        case Phase::Lingering:
             return close();
         default:
             return;
@@ -188,6 +190,7 @@ private:
         m_route = nullptr;
         m_source.reset();
         m_scanned = 0;
+        m_unread_body = false;
         m_phase = Phase::Idle;
         if (m_close_after) return close();
         if (!m_in.empty()) return begin_head();
@@ -215,7 +218,7 @@ private:
         m_in.append(m_buffer.data(), n);
         if (m_phase == Phase::Idle) return begin_head();
         if (m_phase == Phase::Head) return parse_head();
-        if (m_phase == Phase::Body) return read_chunked();
+        if (m_phase == Phase::Body) return read_body();
     }
 
     void parse_head() {
@@ -248,10 +251,13 @@ private:
         if (auto failure = request_framing(m_request.headers, framing))
             return fail(failure->status, failure->reason);
         const bool has_body = framing.kind != Framing::Kind::None;
-        // A request whose body will not be read leaves the connection unusable.
-        auto refuse = [&](const Response& r) {
-            if (has_body) m_close_after = true;
-            respond_now(r);
+        // A request answered without reading its body leaves the connection unusable.
+        auto refuse = [&](Response r) {
+            if (has_body) {
+                m_close_after = true;
+                m_unread_body = true;
+            }
+            respond_now(std::move(r));
         };
         Match match = m_server->router.match(m_request.method, m_request.path);
         if (!match.route) return refuse(m_server->router.not_routed(m_request, match));
@@ -268,12 +274,12 @@ private:
         }
         if (!has_body) return dispatch();
         m_phase = Phase::Body;
-        m_body_deadline = Clock::now() + seconds(limits().body_timeout_s);
-        if (framing.kind == Framing::Kind::Chunked) {
+        m_body_deadline = Clock::now() + to_duration(limits().body_timeout_s);
+        if (framing.kind == Framing::Kind::Chunked)
             m_chunked.emplace(limits().max_body);
-            return read_chunked();
-        }
-        read_length(static_cast<std::size_t>(framing.length));
+        else
+            m_body_length = static_cast<std::size_t>(framing.length);
+        read_body();
     }
 
     void write_continue() {
@@ -284,44 +290,25 @@ private:
         asio::write(m_socket, asio::buffer(k_continue), ec);
     }
 
-    // While a body arrives: no silence longer than body_idle, and all of it by the deadline.
-    void arm_body() {
+    // Takes what has arrived of the body. Memory grows with the bytes that arrive, never with
+    // what a header announces.
+    void read_body() {
+        std::string& body = m_request.body;
+        if (m_chunked) {
+            std::size_t used = m_chunked->feed(m_in, body);
+            m_in.erase(0, used);
+            if (const auto& failure = m_chunked->failure())
+                return fail(failure->status, failure->reason);
+            if (m_chunked->done()) return dispatch();
+        } else {
+            std::size_t take = std::min(m_body_length - body.size(), m_in.size());
+            body.append(m_in, 0, take);
+            m_in.erase(0, take);
+            if (body.size() == m_body_length) return dispatch();
+        }
+        // While a body arrives: no silence longer than body_idle, and all of it by the deadline.
         double left = std::chrono::duration<double>(m_body_deadline - Clock::now()).count();
         arm(std::max(0.0, std::min(limits().body_idle_s, left)), Phase::Body);
-    }
-
-    void read_length(std::size_t length) {
-        std::string& body = m_request.body;
-        m_body_have = std::min(length, m_in.size());
-        body.assign(m_in, 0, m_body_have);
-        m_in.erase(0, m_body_have);
-        if (m_body_have == length) return dispatch();
-        body.resize(length);
-        read_length_more();
-    }
-
-    // Straight into the body, so a large one is not copied piece by piece.
-    void read_length_more() {
-        arm_body();
-        std::string& body = m_request.body;
-        m_socket.async_read_some(asio::buffer(body.data() + m_body_have, body.size() - m_body_have),
-                                 [self = shared_from_this()](std::error_code ec, std::size_t n) {
-                                     if (self->m_phase != Phase::Body) return;
-                                     if (ec) return self->close();
-                                     self->m_body_have += n;
-                                     if (self->m_body_have == self->m_request.body.size())
-                                         return self->dispatch();
-                                     self->read_length_more();
-                                 });
-    }
-
-    void read_chunked() {
-        std::size_t used = m_chunked->feed(m_in, m_request.body);
-        m_in.erase(0, used);
-        if (const auto& failure = m_chunked->failure())
-            return fail(failure->status, failure->reason);
-        if (m_chunked->done()) return dispatch();
-        arm_body();
         read_some();
     }
 
@@ -329,12 +316,12 @@ private:
         disarm();
         m_phase = Phase::Handling;
         // The answer keeps the connection alive until it is written: while a handler works,
-        // nothing else holds it.
+        // nothing else holds it. Once the server has closed down, an answer is dropped.
         Respond respond = [self = shared_from_this()](Response r) {
+            if (self->m_server->closed) return;
             auto executor = self->m_socket.get_executor();
-            asio::post(executor, [self = std::move(self), r = std::move(r)]() mutable {
-                self->write_response(std::move(r));
-            });
+            asio::post(executor,
+                       [self, r = std::move(r)]() mutable { self->write_response(std::move(r)); });
         };
         const Route& route = *m_route;
         if (route.lane == Lane::Inline) {
@@ -356,6 +343,8 @@ private:
 
     void fail(int status, const std::string& reason) {
         m_close_after = true;
+        // A body may still be coming (or the rest of a head): let the client see the answer.
+        m_unread_body = true;
         respond_now(m_server->router.error(m_request, status, reason));
     }
 
@@ -394,7 +383,7 @@ private:
 
         if (auto* source = std::get_if<std::shared_ptr<BodySource>>(&r.body); source && *source) {
             m_source = *source;
-            write_piece(std::move(m_out_head), head_only, !head_only);
+            write_piece(std::move(m_out_head), head_only);
             return;
         }
         m_body_owner = std::move(r.body);
@@ -427,18 +416,15 @@ private:
                           });
     }
 
-    // A streamed answer: the head (and each piece as the source delivers it).
-    void write_piece(std::string data, bool last, bool more) {
+    // A streamed answer: the head, then each piece as the source delivers it.
+    void write_piece(std::string data, bool last) {
         auto buffer = std::make_shared<std::string>(std::move(data));
         arm(limits().write_timeout_s, Phase::Writing);
         asio::async_write(
             m_socket, asio::buffer(*buffer),
-            [self = shared_from_this(), buffer, last, more](std::error_code ec, std::size_t) {
-                if (ec) {
-                    if (self->m_source) self->m_source->cancel();
-                    return self->close();
-                }
-                if (last || !more) return self->finish_response();
+            [self = shared_from_this(), buffer, last](std::error_code ec, std::size_t) {
+                if (ec) return self->close();
+                if (last) return self->finish_response();
                 self->pull();
             });
     }
@@ -446,8 +432,8 @@ private:
     void pull() {
         disarm(); // a live stream may wait long for its next piece
         if (!m_source->size() && !m_watching_close) watch_close();
-        // The source holds the connection until it delivers (or is cancelled and drops it).
-        m_source->next([self = shared_from_this()](std::string piece, bool last) {
+        // The source holds the connection until it delivers (or is cancelled and ends).
+        auto deliver = [self = shared_from_this()](std::string piece, bool last) {
             auto executor = self->m_socket.get_executor();
             asio::post(executor, [self, piece = std::move(piece), last]() mutable {
                 if (self->m_phase != Phase::Writing) return;
@@ -462,9 +448,15 @@ private:
                 } else {
                     framed = std::move(piece);
                 }
-                self->write_piece(std::move(framed), last, true);
+                self->write_piece(std::move(framed), last);
             });
-        });
+        };
+        try {
+            m_source->next(std::move(deliver));
+        } catch (const std::exception& e) {
+            m_server->log(std::string("answer cut short: ") + e.what());
+            close();
+        }
     }
 
     // While a stream waits for its next piece, a read notices the client going away (the
@@ -485,7 +477,32 @@ private:
         m_body_owner = std::string();
         m_body_view = {};
         m_source.reset();
+        if (m_unread_body) return linger();
         next_request();
+    }
+
+    // The answer is out but the client may still be sending the body that was not read: say
+    // that nothing more comes from here, and drop what arrives for a moment, so that closing
+    // does not reset the connection before the client reads the answer.
+    void linger() {
+        m_phase = Phase::Lingering;
+        std::error_code ec;
+        m_socket.shutdown(tcp::socket::shutdown_send, ec);
+        m_lingered = m_in.size();
+        m_in.clear();
+        arm(k_linger_s, Phase::Lingering);
+        drain();
+    }
+
+    void drain() {
+        m_socket.async_read_some(asio::buffer(m_buffer),
+                                 [self = shared_from_this()](std::error_code ec, std::size_t n) {
+                                     if (self->m_phase != Phase::Lingering) return;
+                                     self->m_lingered += n;
+                                     if (ec || self->m_lingered > k_linger_bytes)
+                                         return self->close();
+                                     self->drain();
+                                 });
     }
 
     void log_request(int status) {
@@ -520,9 +537,11 @@ private:
     Request m_request;
     const Route* m_route = nullptr;
     std::optional<ChunkedDecoder> m_chunked;
+    std::size_t m_body_length = 0;
     Clock::time_point m_body_deadline;
-    std::size_t m_body_have = 0;
     bool m_close_after = false;
+    bool m_unread_body = false;
+    std::size_t m_lingered = 0;
     bool m_chunked_out = false;
     bool m_watching_close = false;
     std::string m_out_head;
@@ -537,32 +556,32 @@ private:
 namespace detail {
 
 void ServerCore::accept() {
-    acceptor.async_accept(
-        asio::make_strand(io), [self = shared_from_this()](std::error_code ec, tcp::socket socket) {
-            if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) return;
-            if (!ec) {
-                std::shared_ptr<Connection> connection;
-                {
-                    std::lock_guard lock(self->mutex);
-                    if (!self->stopping && self->connections.size() < self->max_connections) {
-                        std::uint64_t id = ++self->next_id;
-                        connection = std::make_shared<Connection>(self, std::move(socket), id);
-                        self->connections.emplace(id, connection);
-                    }
+    acceptor.async_accept(asio::make_strand(io), [self = shared_from_this()](std::error_code ec,
+                                                                             tcp::socket socket) {
+        if (ec == asio::error::operation_aborted || !self->acceptor.is_open()) return;
+        if (!ec) {
+            std::shared_ptr<Connection> connection;
+            {
+                std::lock_guard lock(self->mutex);
+                if (!self->stopping && self->connections.size() < self->max_connections) {
+                    std::uint64_t id = ++self->next_id;
+                    connection = std::make_shared<Connection>(self, std::move(socket), id);
+                    self->connections.emplace(id, connection);
                 }
-                if (connection)
-                    connection->start();
-                else
-                    self->refuse(socket);
-            } else if (ec == asio::error::no_descriptors) {
-                // Out of file descriptors: wait a little rather than spin.
-                auto timer =
-                    std::make_shared<asio::steady_timer>(self->io, std::chrono::milliseconds(50));
-                timer->async_wait([self, timer](std::error_code) { self->accept(); });
-                return;
             }
-            self->accept();
-        });
+            if (connection)
+                connection->start();
+            else
+                self->refuse(socket);
+        } else if (ec == asio::error::no_descriptors) {
+            // Out of file descriptors: wait a little rather than spin.
+            auto timer =
+                std::make_shared<asio::steady_timer>(self->control, std::chrono::milliseconds(50));
+            timer->async_wait([self, timer](std::error_code) { self->accept(); });
+            return;
+        }
+        self->accept();
+    });
 }
 
 // Over the connection limit: a short 503, written only if the socket takes it at once.
@@ -578,6 +597,14 @@ void ServerCore::refuse(tcp::socket& socket) {
     socket.close(ec);
 }
 
+std::vector<std::shared_ptr<Connection>> ServerCore::open_connections() {
+    std::vector<std::shared_ptr<Connection>> open;
+    std::lock_guard lock(mutex);
+    for (auto& [id, weak] : connections)
+        if (auto c = weak.lock()) open.push_back(std::move(c));
+    return open;
+}
+
 void ServerCore::forget(std::uint64_t id) {
     bool last = false;
     {
@@ -586,26 +613,23 @@ void ServerCore::forget(std::uint64_t id) {
         last = stopping && connections.empty();
     }
     if (last)
-        asio::post(io, [core = weak_from_this()] {
+        asio::post(control, [core = weak_from_this()] {
             if (auto self = core.lock()) self->finish();
         });
 }
 
+// On the control strand.
 void ServerCore::begin_stop() {
-    std::vector<std::shared_ptr<Connection>> open;
     {
         std::lock_guard lock(mutex);
         if (stopping) return;
         stopping = true;
-        for (auto& [id, weak] : connections)
-            if (auto c = weak.lock()) open.push_back(std::move(c));
     }
     std::error_code ec;
     acceptor.close(ec);
-    for (auto& c : open)
+    for (auto& c : open_connections())
         c->stop_soon();
-    open.clear();
-    grace.expires_after(seconds(k_stop_grace_s));
+    grace.expires_after(to_duration(k_stop_grace_s));
     grace.async_wait([self = shared_from_this()](std::error_code e) {
         if (!e) self->finish();
     });
@@ -617,21 +641,18 @@ void ServerCore::begin_stop() {
     if (none) finish();
 }
 
-// Closes whatever is still open and lets the network threads run out of work, so that no
-// handler holding a connection is left in the queue.
+// On the control strand. Closes whatever is still open and lets the network threads run out
+// of work, so that no handler holding a connection is left in the queue.
 void ServerCore::finish() {
-    std::vector<std::shared_ptr<Connection>> open;
     {
         std::lock_guard lock(mutex);
         if (finished) return;
         finished = true;
-        for (auto& [id, weak] : connections)
-            if (auto c = weak.lock()) open.push_back(std::move(c));
     }
+    closed = true;
     grace.cancel();
-    for (auto& c : open)
+    for (auto& c : open_connections())
         c->abort();
-    open.clear();
     guard.reset();
     finished_cv.notify_all();
 }
@@ -655,6 +676,10 @@ Server::Server(const Router& router, ServerOptions options)
 Server::~Server() {
     stop();
     wait();
+    // Answers posted in the last moment, after the loop ran out of work: run them (they find
+    // their connection closed) so that nothing they hold outlives the server.
+    m->io.restart();
+    m->io.poll();
 }
 
 int Server::bind() {
@@ -712,7 +737,7 @@ void Server::start() {
     m->workers = std::make_unique<io::TaskPool>(std::max(1u, o.workers), o.max_queued);
     m->slow = std::make_unique<io::TaskPool>(std::max(1u, o.slow_workers), o.max_queued);
     m->guard.emplace(m->io.get_executor());
-    m->accept();
+    asio::post(m->control, [core = m] { core->accept(); });
     for (unsigned i = 0; i < std::max(1u, o.io_threads); ++i)
         m->threads.emplace_back([core = m] { core->io.run(); });
 }
@@ -722,11 +747,12 @@ void Server::stop() {
         std::lock_guard lock(m->mutex);
         if (!m->started) {
             m->finished = true;
+            m->closed = true;
             m->finished_cv.notify_all();
             return;
         }
     }
-    asio::post(m->io, [core = m] { core->begin_stop(); });
+    asio::post(m->control, [core = m] { core->begin_stop(); });
 }
 
 void Server::wait() {

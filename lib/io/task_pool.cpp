@@ -8,14 +8,19 @@ TaskPool::TaskPool(unsigned threads, std::size_t max_queued) : m_max_queued(max_
 }
 
 TaskPool::~TaskPool() {
+    stop();
+}
+
+void TaskPool::stop() {
+    std::deque<std::function<void()>> dropped;
     {
         std::lock_guard lock(m_mutex);
         m_stopping = true;
-        m_queue.clear();
+        dropped.swap(m_queue);
     }
     m_cv.notify_all();
     for (std::thread& t : m_threads)
-        t.join();
+        if (t.joinable()) t.join();
 }
 
 bool TaskPool::post(std::function<void()> task) {

@@ -23,6 +23,9 @@ public:
 
     /// Queues a task; false when the queue is full or the pool is stopping.
     bool post(std::function<void()> task);
+    /// Stops taking tasks, drops those not started and waits for the running ones (what the
+    /// destructor does; call it first where running tasks use things that go before the pool).
+    void stop();
 
 private:
     void run();

@@ -33,26 +33,25 @@ std::string_view type_name(Type type);
 
 class Value {
 public:
-    Value() = default;
-    Value(std::nullptr_t) {}
-    Value(bool b) : m_v(b) {}
+    // Defined after Member below: the variant's members must not be instantiated while Member
+    // is still incomplete (clang would, and refuse).
+    Value();
+    Value(std::nullptr_t);
+    Value(bool b);
     template <std::integral T>
-    requires(!std::same_as<T, bool>) Value(T i) {
-        if constexpr (std::is_unsigned_v<T> && sizeof(T) >= sizeof(std::int64_t)) {
-            if (i > static_cast<T>(std::numeric_limits<std::int64_t>::max())) {
-                m_v = BigInt{std::to_string(i)};
-                return;
-            }
-        }
-        m_v = static_cast<std::int64_t>(i);
-    }
-    Value(double d) : m_v(d) {}
-    Value(std::string s) : m_v(std::move(s)) {}
-    Value(std::string_view s) : m_v(std::string(s)) {}
-    Value(const char* s) : m_v(std::string(s)) {}
-    Value(BigInt b) : m_v(std::move(b)) {}
+    requires(!std::same_as<T, bool>) Value(T i);
+    Value(double d);
+    Value(std::string s);
+    Value(std::string_view s);
+    Value(const char* s);
+    Value(BigInt b);
     Value(Array a);
     Value(Object o);
+    Value(const Value&);
+    Value(Value&&) noexcept;
+    Value& operator=(const Value&);
+    Value& operator=(Value&&) noexcept;
+    ~Value();
 
     Type type() const { return static_cast<Type>(m_v.index()); }
     bool is_null() const { return type() == Type::Null; }
@@ -98,5 +97,29 @@ struct Member {
     Value value;
     bool operator==(const Member&) const = default;
 };
+
+inline Value::Value() = default;
+inline Value::Value(std::nullptr_t) {}
+inline Value::Value(bool b) : m_v(b) {}
+template <std::integral T>
+requires(!std::same_as<T, bool>) Value::Value(T i) {
+    if constexpr (std::is_unsigned_v<T> && sizeof(T) >= sizeof(std::int64_t)) {
+        if (i > static_cast<T>(std::numeric_limits<std::int64_t>::max())) {
+            m_v = BigInt{std::to_string(i)};
+            return;
+        }
+    }
+    m_v = static_cast<std::int64_t>(i);
+}
+inline Value::Value(double d) : m_v(d) {}
+inline Value::Value(std::string s) : m_v(std::move(s)) {}
+inline Value::Value(std::string_view s) : m_v(std::string(s)) {}
+inline Value::Value(const char* s) : m_v(std::string(s)) {}
+inline Value::Value(BigInt b) : m_v(std::move(b)) {}
+inline Value::Value(const Value&) = default;
+inline Value::Value(Value&&) noexcept = default;
+inline Value& Value::operator=(const Value&) = default;
+inline Value& Value::operator=(Value&&) noexcept = default;
+inline Value::~Value() = default;
 
 } // namespace chain::json

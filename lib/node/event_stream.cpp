@@ -17,15 +17,18 @@ public:
     EventStream(EventBus& bus, std::string node_id) : m_bus(bus), m_node_id(std::move(node_id)) {}
 
     void open(std::optional<std::uint64_t> since) {
-        json::Object hello{
-            {"node", m_node_id}, {"seq", m_bus.last_seq()}, {"time", ledger::now_seconds()}};
+        // The sequence number hello tells is where the stream resumes from, so that an event
+        // published meanwhile is delivered, not lost.
+        const std::uint64_t now = m_bus.last_seq();
+        json::Object hello{{"node", m_node_id}, {"seq", now}, {"time", ledger::now_seconds()}};
         m_buffer = "event: hello\ndata: " + json::dump(json::Value(std::move(hello))) + "\n\n";
+        m_delivered = m_buffered = since.value_or(now);
         std::weak_ptr<EventStream> weak = weak_from_this();
         m_subscription = m_bus.subscribe(
             [weak](const Event& e) {
                 if (auto self = weak.lock()) self->add(e);
             },
-            since);
+            since.value_or(now));
     }
 
     ~EventStream() override { m_subscription.reset(); }
@@ -38,21 +41,34 @@ public:
             m_waiting = std::move(deliver);
             return;
         }
-        std::string piece = std::move(m_buffer);
-        m_buffer.clear();
+        std::string piece = take_locked();
         const bool last = m_ended;
         lock.unlock();
         deliver(std::move(piece), last);
     }
 
+    /// Ends the stream (the server stops, the client went away): a reader waiting gets the end.
     void cancel() override {
         m_subscription.reset();
-        std::lock_guard lock(m_mutex);
-        m_waiting = nullptr;
-        m_ended = true;
+        Deliver waiting;
+        {
+            std::lock_guard lock(m_mutex);
+            m_ended = true;
+            waiting = std::move(m_waiting);
+            m_waiting = nullptr;
+        }
+        if (waiting) waiting("", true);
     }
 
 private:
+    // The buffered text goes to the reader: what it holds counts as delivered.
+    std::string take_locked() {
+        std::string piece = std::move(m_buffer);
+        m_buffer.clear();
+        m_delivered = m_buffered;
+        return piece;
+    }
+
     void add(const Event& e) {
         Deliver deliver;
         std::string piece;
@@ -61,20 +77,21 @@ private:
             std::lock_guard lock(m_mutex);
             if (m_ended) return;
             if (m_buffer.size() > k_max_buffered) {
-                // The reader is too slow: tell it where it is and end; it resumes with ?since=.
+                // The reader is too slow: what it has not taken is dropped, and it is told the
+                // last event it did get, to resume after that with ?since=.
                 json::Object gap{
-                    {"node", m_node_id}, {"type", "gap"}, {"resume_after", m_last_sent}};
+                    {"node", m_node_id}, {"type", "gap"}, {"resume_after", m_delivered}};
                 m_buffer = "event: gap\ndata: " + json::dump(json::Value(std::move(gap))) + "\n\n";
+                m_buffered = m_delivered;
                 m_ended = true;
             } else {
                 m_buffer += sse_event(e, m_node_id);
-                if (e.seq) m_last_sent = e.seq;
+                if (e.seq) m_buffered = e.seq;
             }
             if (!m_waiting) return;
             deliver = std::move(m_waiting);
             m_waiting = nullptr;
-            piece = std::move(m_buffer);
-            m_buffer.clear();
+            piece = take_locked();
             last = m_ended;
         }
         deliver(std::move(piece), last);
@@ -87,7 +104,8 @@ private:
     std::string m_buffer;
     Deliver m_waiting;
     bool m_ended = false;
-    std::uint64_t m_last_sent = 0;
+    std::uint64_t m_buffered = 0;  // the last event in the buffer
+    std::uint64_t m_delivered = 0; // the last event handed to the reader
 };
 
 } // namespace

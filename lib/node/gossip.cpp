@@ -24,12 +24,22 @@ void Gossip::stop() {
     m_subscription.reset();
 }
 
+// On the event bus's thread: only hands the work over (reading the block is disk I/O).
 void Gossip::on_event(const Event& event) {
+    std::uint64_t height = 0;
+    Source except;
     if (const auto* b = std::get_if<BlockAppended>(&event.data)) {
-        announce(b->height, b->source);
+        height = b->height;
+        except = b->source;
     } else if (const auto* a = std::get_if<ChainAdopted>(&event.data)) {
-        announce(a->new_length - 1, a->source);
+        height = a->new_length - 1;
+        except = a->source;
+    } else {
+        return;
     }
+    if (!m_calls.post([this, height, except] { announce(height, except); }) && m_log)
+        m_log("announce of block #" + std::to_string(height) +
+              " dropped: too many calls to slow peers");
 }
 
 void Gossip::announce(std::uint64_t height, const Source& except) {

@@ -22,8 +22,12 @@ Miner::Miner(NodeState& state, unsigned threads, std::function<void(const std::s
 
 Miner::~Miner() {
     stop();
-    m_thread.join();
+    join();
     m_tip_watch.reset();
+}
+
+void Miner::join() {
+    if (m_thread.joinable()) m_thread.join();
 }
 
 void Miner::stop() {

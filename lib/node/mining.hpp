@@ -41,6 +41,8 @@ public:
     /// chain first); set before the first request.
     void before_mining(std::function<void()> hook) { m_before = std::move(hook); }
     void stop();
+    /// Waits for the miner's thread to end (after stop()).
+    void join();
 
 private:
     void run();

@@ -166,9 +166,12 @@ void Node::stop() {
 
 void Node::wait() {
     m_server.wait();
+    // Everything that works in the background ends before anything it uses goes.
     if (m_prober.joinable()) m_prober.join();
+    m_miner.join();
     m_syncer.stop();
     m_gossip.stop();
+    m_peer_calls.stop();
     m_log_events.reset();
 }
 
@@ -228,7 +231,11 @@ void Node::log_event(const Event& event) const {
 
 BlockResult Node::receive_block(const json::Value& block, const Source& source) {
     BlockResult result = m_state.add_block(block, source);
-    if (!source.peer.empty() && result.verdict != BlockVerdict::Invalid) {
+    // The sender's address is only a claim (X-Chainctl-Origin): what it says of a chain is
+    // noted only for a peer, so that no request can make the node track or trust a stranger.
+    const std::vector<std::string> peers = m_state.peers();
+    const bool is_peer = std::find(peers.begin(), peers.end(), source.peer) != peers.end();
+    if (is_peer && result.verdict != BlockVerdict::Invalid) {
         if (const json::Value* index = block.find("index");
             index && index->type() == json::Type::Int)
             m_peers.heard_length(source.peer, static_cast<std::size_t>(index->as_int()) + 1);

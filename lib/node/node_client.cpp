@@ -139,6 +139,7 @@ std::size_t NodeClient::length() {
     o.read_timeout_s = m_options.read_timeout_s;
     o.max_response = m_options.max_chain_bytes;
     o.cancel = m_options.cancel;
+    if (!m_options.self_id.empty()) o.headers.add("X-Chainctl-Node", m_options.self_id);
     o.sink = [&](std::string_view piece) {
         start.append(piece.substr(0, 64 - std::min<std::size_t>(64, start.size())));
         return start.size() < 64;

@@ -93,17 +93,18 @@ http::ServerOptions server_options(const UiOptions& o) {
     return s;
 }
 
-node::NodeClientOptions node_options(const UiOptions& o) {
+node::NodeClientOptions node_options(const UiOptions& o, const io::Cancellation& stopping) {
     node::NodeClientOptions n;
     n.connect_timeout_s = o.node_timeout_s;
     n.read_timeout_s = 4 * o.node_timeout_s;
+    n.cancel = &stopping;
     return n;
 }
 
 } // namespace
 
 UiServer::UiServer(UiOptions options)
-    : m_options(std::move(options)), m_pool(m_options.nodes, node_options(m_options)),
+    : m_options(std::move(options)), m_pool(m_options.nodes, node_options(m_options, m_stopping)),
       m_server(m_router, server_options(m_options)) {
     install_routes();
 }
@@ -127,6 +128,7 @@ void UiServer::serve() {
 }
 
 void UiServer::stop() {
+    m_stopping.cancel();
     m_server.stop();
 }
 

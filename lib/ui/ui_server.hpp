@@ -12,6 +12,7 @@
 
 #include "http/router.hpp"
 #include "http/server.hpp"
+#include "io/cancellation.hpp"
 #include "ui/node_pool.hpp"
 
 #include "json/value.hpp"
@@ -52,6 +53,7 @@ private:
     void install_routes();
 
     UiOptions m_options;
+    io::Cancellation m_stopping; // stops every call to a node at once when the server stops
     NodePool m_pool;
     http::Router m_router;
     http::Server m_server;

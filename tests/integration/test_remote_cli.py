@@ -5,6 +5,7 @@ import json
 import signal
 import socket
 import subprocess
+import threading
 import time
 import unittest
 
@@ -149,6 +150,34 @@ class StopSignalTest(ChainctlTestCase):
                 self.assertLess(took, 2)
                 self.assertEqual(err.splitlines(), [f"chainctl: error: interrupted while waiting for {url}; "
                                                     "the node may still carry out the request"])
+
+    def test_ui_serve_stops_at_once_while_waiting_on_a_hung_node(self):
+        url = self.silent_node()
+        ui = subprocess.Popen([BIN, "ui", "serve", "--node", url, "--port", "0", "--json", "-q"],
+                              stdout=subprocess.PIPE, text=True)
+        self.addCleanup(ui.kill)
+        page = json.loads(ui.stdout.readline())["url"]
+        waiting = threading.Thread(target=lambda: http("POST", page + "api/mine", {}, timeout=30))
+        waiting.start()
+        self.addCleanup(waiting.join)
+        time.sleep(0.5)
+        start = time.time()
+        ui.terminate()
+        self.assertEqual(ui.wait(timeout=20), 0)
+        self.assertLess(time.time() - start, 3)
+        ui.stdout.close()
+
+    def test_a_node_with_an_event_reader_stops_at_once(self):
+        net = Network(self, self.tmp)
+        node = net.chainctl_node("n")
+        reader = socket.create_connection(("127.0.0.1", node.port))
+        self.addCleanup(reader.close)
+        reader.sendall(b"GET /events HTTP/1.1\r\nHost: x\r\n\r\n")
+        reader.settimeout(5)
+        self.assertIn(b"event: hello", reader.recv(4096))
+        start = time.time()
+        self.assertEqual(node.stop(), 0)
+        self.assertLess(time.time() - start, 2)
 
     def test_a_command_with_nothing_to_stop_cleanly_ends_by_the_signal(self):
         # verify reading a pipe that never ends: no clean way to stop, so the signal ends it.

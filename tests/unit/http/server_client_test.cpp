@@ -2,6 +2,7 @@
 // against the limits, slow clients that must not starve others, and each typed client failure.
 #include "http/client.hpp"
 #include "http/server.hpp"
+#include "io/file_io.hpp"
 
 #include <arpa/inet.h>
 #include <atomic>
@@ -484,4 +485,79 @@ TEST_CASE("an answer that is not HTTP is reported as malformed", "[client]") {
         CHECK(e.why() == Unreachable::Why::Malformed);
     }
     liar.join();
+}
+
+TEST_CASE("a host that takes no connection gives a connect timeout", "[client]") {
+    // A listener with a backlog of one that never accepts: once its queue is full, the kernel
+    // drops further connection attempts, as a blackholed host does.
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    ::listen(fd, 0);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    const int port = ntohs(addr.sin_port);
+    std::vector<int> fillers;
+    for (int i = 0; i < 4; ++i) { // fill the queue; these may themselves hang, so non-blocking
+        int f = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+        ::connect(f, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+        fillers.push_back(f);
+    }
+    std::this_thread::sleep_for(100ms);
+    Client client;
+    CallOptions o;
+    o.connect_timeout_s = 0.5;
+    auto start = Clock::now();
+    try {
+        client.request(parse_url("http://127.0.0.1:" + std::to_string(port) + "/"), "GET", "x", {},
+                       o);
+        FAIL("connected");
+    } catch (const Unreachable& e) {
+        CHECK(e.why() == Unreachable::Why::ConnectTimeout);
+        CHECK_THAT(e.what(), Catch::Contains("no connection after 0.5 s"));
+        CHECK(e.timed_out());
+    }
+    CHECK(seconds_since(start) < 3);
+    for (int f : fillers)
+        ::close(f);
+    ::close(fd);
+}
+
+TEST_CASE("a body is held only as it arrives, never as large as a header claims", "[server]") {
+    Router router = echo_router();
+    ServerOptions options;
+    options.limits.max_body = 64 << 20;
+    TestServer s(router, options);
+    auto rss_kb = [] {
+        std::string status = chain::io::read_file("/proc/self/status");
+        std::size_t at = status.find("VmRSS:");
+        return std::stol(status.substr(at + 6));
+    };
+    long before = rss_kb();
+    std::vector<std::unique_ptr<Raw>> liars;
+    for (int i = 0; i < 50; ++i) { // each claims 64 MB and sends one byte
+        liars.push_back(std::make_unique<Raw>(s.port));
+        liars.back()->send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 67108864\r\n\r\nx");
+    }
+    std::this_thread::sleep_for(300ms);
+    CHECK(rss_kb() - before < 50 * 1024); // well under one claimed body, let alone 50 (3.2 GB)
+    Client client;
+    CHECK(client.request(s.url, "GET", "hello").status == 200);
+}
+
+TEST_CASE("a client still sending a refused body gets the answer, not a reset", "[server]") {
+    Router router = echo_router();
+    ServerOptions options;
+    options.limits.max_body = 1000;
+    TestServer s(router, options);
+    Raw raw(s.port);
+    std::string body(4 << 20, 'x');
+    raw.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: " + std::to_string(body.size()) +
+             "\r\n\r\n");
+    // Like a simple client, it sends the whole body before it reads anything.
+    CHECK(raw.send(body));
+    std::string out = raw.read();
+    CHECK(out.find("HTTP/1.1 413") == 0);
 }

@@ -1,6 +1,8 @@
 // The node without sockets: /add_block verdicts, chain adoption with pending reconciliation,
 // the event bus (resume, slow subscribers), and the routes called through the router.
+#include "http/client.hpp"
 #include "http/router.hpp"
+#include "io/file_io.hpp"
 #include "ledger/block.hpp"
 #include "ledger/chain_file.hpp"
 #include "ledger/miner.hpp"
@@ -8,6 +10,7 @@
 #include "node/events.hpp"
 #include "node/node.hpp"
 #include "node/node_state.hpp"
+#include "node/served_node.hpp"
 #include "store/repository.hpp"
 
 #include "json/parse.hpp"
@@ -299,4 +302,97 @@ TEST_CASE("the event stream says hello, then every event, and resumes", "[node][
     CHECK(text.find("event: peers") == std::string::npos); // seq 1 was before `since`
     CHECK(text.find("id: 2\nevent: transactions\ndata: {\"seq\": 2") != std::string::npos);
     source->cancel();
+}
+
+TEST_CASE("a reader too slow for the event stream is told where to resume, losing nothing",
+          "[node][events]") {
+    EventBus bus(100000, 100000);
+    http::Response r = event_stream(bus, "n1", std::nullopt);
+    auto source = std::get<std::shared_ptr<http::BodySource>>(r.body);
+    auto take = [&] {
+        std::promise<std::pair<std::string, bool>> piece;
+        source->next([&](std::string p, bool last) { piece.set_value({std::move(p), last}); });
+        auto f = piece.get_future();
+        REQUIRE(f.wait_for(2s) == std::future_status::ready);
+        return f.get();
+    };
+    // The reader takes the hello and the first event, then stops reading while events pile up.
+    auto [hello, hello_last] = take();
+    CHECK(hello.starts_with("event: hello"));
+    bus.publish(PeersChanged{{"http://first/"}, {}, 1});
+    auto [first, first_last] = take();
+    CHECK(first.find("id: 1\n") != std::string::npos);
+    const std::string big(2000, 'x');
+    for (int i = 0; i < 1000; ++i) // about 2 MB of events, more than the stream holds
+        bus.publish(PeersChanged{{"http://" + big + "/"}, {}, 1});
+    for (int i = 0; i < 200; ++i) { // the bus delivers on its own thread
+        if (bus.last_seq() == 1001) break;
+        std::this_thread::sleep_for(5ms);
+    }
+    std::this_thread::sleep_for(100ms);
+    std::string rest;
+    bool last = false;
+    while (!last) {
+        auto [piece, end] = take();
+        rest += piece;
+        last = end;
+    }
+    // The stream ends with a gap naming the last event the reader got: 1, not one it never saw.
+    CHECK(rest.ends_with(
+        "event: gap\ndata: {\"node\": \"n1\", \"type\": \"gap\", \"resume_after\": 1}\n\n"));
+    CHECK(rest.find("id: 2\n") == std::string::npos);
+    // Resuming there gives the rest.
+    http::Response again = event_stream(bus, "n1", 1);
+    auto resumed = std::get<std::shared_ptr<http::BodySource>>(again.body);
+    std::string text;
+    for (int i = 0; i < 20 && text.find("id: 2\n") == std::string::npos; ++i) {
+        auto piece = std::make_shared<std::promise<std::string>>();
+        resumed->next([piece](std::string p, bool) { piece->set_value(std::move(p)); });
+        auto f = piece->get_future();
+        if (f.wait_for(1s) != std::future_status::ready) break;
+        text += f.get();
+    }
+    CHECK(text.find("id: 2\n") != std::string::npos);
+    resumed->cancel();
+}
+
+TEST_CASE("cancelling an event stream ends a reader that waits", "[node][events]") {
+    EventBus bus;
+    http::Response r = event_stream(bus, "n1", std::nullopt);
+    auto source = std::get<std::shared_ptr<http::BodySource>>(r.body);
+    std::promise<void> hello;
+    source->next([&](std::string, bool) { hello.set_value(); });
+    hello.get_future().get();
+    std::promise<bool> end;
+    source->next([&](std::string, bool last) { end.set_value(last); });
+    source->cancel();
+    auto f = end.get_future();
+    REQUIRE(f.wait_for(1s) == std::future_status::ready);
+    CHECK(f.get());
+}
+
+TEST_CASE("ServedNode starts a node on a directory in one call and stops it", "[node][served]") {
+    char name[] = "/tmp/chainctl-served-XXXXXX";
+    fs::path dir = fs::path(::mkdtemp(name)) / "repo";
+    {
+        NodeOptions options;
+        options.port = 0;
+        options.probe_interval_s = 0;
+        auto served = ServedNode::start(dir, options);
+        CHECK(served->created());
+        http::Client client;
+        http::Answer a = client.request(http::parse_url(served->url()), "GET", "health");
+        CHECK(a.status == 200);
+        CHECK(json::parse(a.body).find("id")->as_string() == served->id());
+        // The handshake is in node.json too, and a second node on the directory is refused.
+        json::Value marker = json::parse(io::read_file(dir / ".chainctl" / "node.json"));
+        CHECK(marker.find("url")->as_string() == served->url());
+        CHECK(marker.find("pid")->as_int() == ::getpid());
+        CHECK_THROWS_WITH(ServedNode::start(dir, options),
+                          Catch::Contains("a node already serves"));
+        served->stop();
+        served->wait();
+    }
+    CHECK_FALSE(fs::exists(dir / ".chainctl" / "node.json"));
+    fs::remove_all(dir.parent_path());
 }

@@ -252,22 +252,26 @@ void Reader::read_object_into(Object& object, std::size_t depth) {
         ++m_pos;
         Value value = read_value_at_depth(depth + 1);
         // A repeated key keeps its first place and takes the last value, as in a Python dict.
+        // Small objects find it by a linear scan; past k_linear_dedup_limit members, every key
+        // (the new one included) is in the index, so a hostile document cannot make parsing
+        // quadratic.
         std::size_t found = object.size();
-        if (object.size() <= k_linear_dedup_limit) {
+        if (index.empty()) {
             for (std::size_t i = 0; i < object.size(); ++i)
                 if (object[i].key == key) found = i;
-            if (object.size() == k_linear_dedup_limit && found == object.size())
-                for (std::size_t i = 0; i < object.size(); ++i)
-                    index.emplace(object[i].key, i);
         } else if (auto it = index.find(key); it != index.end()) {
             found = it->second;
-        } else {
-            index.emplace(key, object.size());
         }
-        if (found < object.size())
+        if (found < object.size()) {
             object[found].value = std::move(value);
-        else
-            object.push_back(Member{key, std::move(value)});
+            continue;
+        }
+        object.push_back(Member{key, std::move(value)});
+        if (!index.empty())
+            index.emplace(object.back().key, object.size() - 1);
+        else if (object.size() > k_linear_dedup_limit)
+            for (std::size_t i = 0; i < object.size(); ++i)
+                index.emplace(object[i].key, i);
     }
 }
 

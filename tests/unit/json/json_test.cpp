@@ -57,6 +57,43 @@ TEST_CASE("a repeated key keeps its first place and its last value", "[json]") {
     CHECK(v.as_object()[3].key == "k3");
 }
 
+TEST_CASE("a repeated key means what it means to Python at every object size and depth", "[json]") {
+    // The key that arrives as the 16th, 17th ... member is repeated later: the last value wins,
+    // in the first place, as json.loads does (a large object once kept such a key twice).
+    for (int members = 1; members <= 40; ++members) {
+        for (int repeat = 0; repeat < members; ++repeat) {
+            std::string text = "{";
+            std::string expected = "{";
+            for (int i = 0; i < members; ++i) {
+                text += "\"k" + std::to_string(i) + "\": " + std::to_string(i) + ", ";
+                expected += (i ? ", " : "") + std::string("\"k") + std::to_string(i) +
+                            "\": " + std::to_string(i == repeat ? 1000 : i);
+            }
+            text += "\"k" + std::to_string(repeat) + "\": 1000}";
+            expected += "}";
+            INFO(members << " members, k" << repeat << " repeated");
+            CHECK(dump(parse(text)) == expected);
+            // Both ways to the canonical form agree, nested too.
+            std::string nested = "[{\"x\": " + text + "}]";
+            std::string scanned;
+            json::Reader reader(nested);
+            reader.read_canonical(scanned);
+            CHECK(scanned == dump_canonical(parse(nested)));
+        }
+    }
+    // The reproducer of the defect: a transaction with 16 members, then "d" twice.
+    std::string tx = R"({"author":"a","content":"b","k1":1,"k2":2,"k3":3,"k4":4,"k5":5,)"
+                     R"("k6":6,"k7":7,"k8":8,"k9":9,"k10":10,"k11":11,"k12":12,"k13":13,)"
+                     R"("k14":14,"d":1,"d":2})";
+    json::Value v = parse(tx);
+    CHECK(v.as_object().size() == 17);
+    CHECK(v.find("d")->as_int() == 2);
+    std::string scanned;
+    json::Reader reader(tx);
+    reader.read_canonical(scanned);
+    CHECK(scanned == dump_canonical(v));
+}
+
 TEST_CASE("strings are ASCII-only with Python's escapes", "[json]") {
     CHECK(canon(R"("quote \" backslash \\ slash / \/")") == R"("quote \" backslash \\ slash / /")");
     CHECK(canon(R"("\b\f\n\r\t")") == R"("\b\f\n\r\t")");

@@ -22,6 +22,10 @@ void add_ui_serve_command(CLI::App& parent, Context& ctx) {
     cmd->add_option("--port", o->port, "Port to listen on (default 5000; 0: any free port)")
         ->check(CLI::Range(0, 65535))
         ->option_text("PORT");
+    cmd->add_option("--allow-host", o->allowed_hosts,
+                    "A host name the page may be reached by, besides IP addresses, localhost and "
+                    "--host (repeatable)")
+        ->option_text("NAME");
     cmd->add_option("--node-timeout", o->node_timeout_s,
                     "Seconds to wait for a node to accept a connection (default 2)")
         ->check(CLI::Range(0.05, 600.0))

@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "format.hpp"
+#include "ledger/chain_file.hpp"
 #include "progress.hpp"
 
 #include <unistd.h>
@@ -14,6 +15,7 @@ namespace {
 struct VerifyOptions {
     std::vector<std::string> files;
     int difficulty = 0;
+    double max_mib = 1024; // read from a pipe or device at most
 };
 
 struct FileReport {
@@ -41,19 +43,24 @@ chain::ledger::VerifyReport verify_text(std::string_view text, std::optional<int
         progress.enabled() || file ? std::function<void(std::size_t)>(shown) : nullptr);
 }
 
-FileReport verify_one(const std::string& file, std::optional<int> difficulty, Context& ctx) {
+FileReport verify_one(const std::string& file, std::optional<int> difficulty,
+                      std::size_t max_stream, Context& ctx) {
     FileReport r{file == "-" ? "-" : file, {}};
     try {
+        // A stream (stdin, a pipe, a device) is read at most max_stream bytes, and refused at
+        // its first bytes when they cannot start a chain file (verify /dev/zero).
         if (file == "-") {
-            r.report = verify_text(chain::io::read_all(STDIN_FILENO), difficulty,
-                                   chain::ledger::k_default_difficulty, r.name, ctx);
+            r.report = verify_text(chain::io::read_all(STDIN_FILENO, "standard input", max_stream,
+                                                       chain::ledger::check_chain_prefix),
+                                   difficulty, chain::ledger::k_default_difficulty, r.name, ctx);
         } else {
-            chain::io::MappedFile mapped(file);
+            chain::io::MappedFile mapped(file, max_stream, chain::ledger::check_chain_prefix);
             r.report = verify_text(mapped.view(), difficulty, chain::ledger::k_default_difficulty,
                                    r.name, ctx, &mapped);
         }
     } catch (const chain::Error& e) {
         r.report.valid = false;
+        r.report.difficulty = difficulty.value_or(chain::ledger::k_default_difficulty);
         r.report.problems.push_back({std::nullopt, e.what()});
     }
     return r;
@@ -113,6 +120,11 @@ void add_verify_command(CLI::App& parent, Context& ctx) {
                         "repository's, else 2)")
             ->check(CLI::Range(0, chain::ledger::k_max_difficulty))
             ->option_text("N");
+    cmd->add_option("--max-mib", o->max_mib,
+                    "Most MiB read from standard input, a pipe or a device (default 1024; "
+                    "regular files of any size are read in place)")
+        ->check(CLI::Range(0.001, 1048576.0))
+        ->option_text("MIB");
     cmd->footer("Exit status: 0 when every file is valid, 1 otherwise.");
     cmd->callback([o, difficulty, &ctx] {
         std::optional<int> d;
@@ -120,7 +132,8 @@ void add_verify_command(CLI::App& parent, Context& ctx) {
         std::vector<FileReport> reports;
         if (o->files.empty()) reports.push_back(verify_repository(ctx, d));
         for (const std::string& file : o->files)
-            reports.push_back(verify_one(file, d, ctx));
+            reports.push_back(
+                verify_one(file, d, static_cast<std::size_t>(o->max_mib * 1024 * 1024), ctx));
         bool all_valid = true;
         chain::json::Array files;
         for (const FileReport& f : reports) {

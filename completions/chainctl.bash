@@ -23,7 +23,7 @@ _chainctl_options() {
         'mine') echo '--help -h --threads --node -C --json --quiet -q --verbose -v --color' ;;
         'chain') echo '--help -h -C --json --quiet -q --verbose -v --color' ;;
         'chain show') echo '--help -h --format --node -C --json --quiet -q --verbose -v --color' ;;
-        'verify') echo '--help -h --difficulty -C --json --quiet -q --verbose -v --color' ;;
+        'verify') echo '--help -h --difficulty --max-mib -C --json --quiet -q --verbose -v --color' ;;
         'block') echo '--help -h -C --json --quiet -q --verbose -v --color' ;;
         'block hash') echo '--help -h --preimage -C --json --quiet -q --verbose -v --color' ;;
         'node') echo '--help -h -C --json --quiet -q --verbose -v --color' ;;
@@ -33,7 +33,7 @@ _chainctl_options() {
         'peer add') echo '--help -h --node -C --json --quiet -q --verbose -v --color' ;;
         'peer list') echo '--help -h --node -C --json --quiet -q --verbose -v --color' ;;
         'ui') echo '--help -h -C --json --quiet -q --verbose -v --color' ;;
-        'ui serve') echo '--help -h --node --host --port --node-timeout -C --json --quiet -q --verbose -v --color' ;;
+        'ui serve') echo '--help -h --node --host --port --allow-host --node-timeout -C --json --quiet -q --verbose -v --color' ;;
         'bench') echo '--help -h --runs --seconds --threads --verify-mb --write-chain --chain-mb --chain-blocks --chain-block-bytes --chain-difficulty -C --json --quiet -q --verbose -v --color' ;;
         'help') echo '--help -h -C --json --quiet -q --verbose -v --color' ;;
     esac
@@ -68,6 +68,7 @@ _chainctl_value_kind() {
         'chain show|-C') echo 'dir' ;;
         'chain show|--color') echo 'choice:auto always never' ;;
         'verify|--difficulty') echo 'value' ;;
+        'verify|--max-mib') echo 'value' ;;
         'verify|-C') echo 'dir' ;;
         'verify|--color') echo 'choice:auto always never' ;;
         'block|-C') echo 'dir' ;;
@@ -111,6 +112,7 @@ _chainctl_value_kind() {
         'ui serve|--node') echo 'value' ;;
         'ui serve|--host') echo 'value' ;;
         'ui serve|--port') echo 'value' ;;
+        'ui serve|--allow-host') echo 'value' ;;
         'ui serve|--node-timeout') echo 'value' ;;
         'ui serve|-C') echo 'dir' ;;
         'ui serve|--color') echo 'choice:auto always never' ;;

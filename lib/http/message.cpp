@@ -59,6 +59,17 @@ bool Request::wants_json() const {
     return header("Accept").find("application/json") != std::string::npos;
 }
 
+bool Request::has_json_body() const {
+    std::string type = header("Content-Type");
+    type = type.substr(0, type.find(';'));
+    while (!type.empty() && (type.back() == ' ' || type.back() == '\t'))
+        type.pop_back();
+    for (char& c : type)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return type == "application/json" ||
+           (type.starts_with("application/") && type.ends_with("+json"));
+}
+
 std::optional<std::string> Request::query_param(std::string_view name) const {
     for (const auto& [key, value] : parse_form(query))
         if (key == name) return value;

@@ -55,6 +55,9 @@ struct Request {
     std::string header(std::string_view name) const { return headers.get(name); }
     /// Whether the client asks for JSON answers (Accept: application/json).
     bool wants_json() const;
+    /// Whether the body is declared JSON: Content-Type application/json or application/*+json,
+    /// with any parameters, in any case (what the reference node's Flask accepts).
+    bool has_json_body() const;
     /// A query parameter, percent-decoded (and '+' as space), or nothing.
     std::optional<std::string> query_param(std::string_view name) const;
 };

@@ -88,6 +88,9 @@ void Router::run(const Route& route, const Request& request, Respond respond) co
         respond(std::move(r));
     };
     try {
+        if (m_guard)
+            if (std::optional<Response> refusal = m_guard(request, route))
+                return once(std::move(*refusal));
         route.handler(request, once);
     } catch (const StatusError& e) {
         once(error(request, e.status(), e.what()));

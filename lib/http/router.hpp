@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -70,6 +71,12 @@ public:
     /// The answer for a matched 404 or 405.
     Response not_routed(const Request& request, const Match& match) const;
 
+    /// Checked before every handler: an answer it returns is sent instead of running the
+    /// handler (a request a server refuses whatever its route: a foreign Host or Origin, a
+    /// node's own request come back).
+    using Guard = std::function<std::optional<Response>(const Request&, const Route&)>;
+    void set_guard(Guard guard) { m_guard = std::move(guard); }
+
     /// Called with the text of every 500 a handler caused (to log it).
     void on_internal_error(std::function<void(const std::string&)> log) {
         m_log_internal = std::move(log);
@@ -78,6 +85,7 @@ public:
 private:
     std::map<std::string, std::vector<Route>, std::less<>> m_routes; // by normalised path
     ErrorFormat m_error_format;
+    Guard m_guard;
     std::function<void(const std::string&)> m_log_internal;
 };
 

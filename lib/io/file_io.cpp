@@ -44,7 +44,8 @@ FileDescriptor open_file(const fs::path& path, int flags, int mode) {
     return FileDescriptor(fd);
 }
 
-std::string read_all(int fd, const fs::path& name) {
+std::string read_all(int fd, const fs::path& name, std::size_t max, const PrefixCheck& check) {
+    constexpr std::size_t k_checked = 64 * 1024;
     std::string out;
     char buf[65536];
     for (;;) {
@@ -54,7 +55,12 @@ std::string read_all(int fd, const fs::path& name) {
             fail("cannot read", name);
         }
         if (n == 0) return out;
+        const std::size_t before = out.size();
+        if (before + static_cast<std::size_t>(n) > max)
+            throw Error("cannot read " + name.string() + ": it is larger than " +
+                        std::to_string(max >> 20) + " MiB");
         out.append(buf, static_cast<std::size_t>(n));
+        if (check && before < k_checked) check(std::string_view(out).substr(0, k_checked));
     }
 }
 
@@ -141,13 +147,13 @@ void write_file_atomic(const fs::path& path, std::string_view data, bool sync_di
     if (sync_dir) sync_directory(path.parent_path());
 }
 
-MappedFile::MappedFile(const fs::path& path) {
+MappedFile::MappedFile(const fs::path& path, std::size_t max_stream, const PrefixCheck& check) {
     FileDescriptor fd = open_file(path, O_RDONLY);
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) fail("cannot stat", path);
     if (S_ISDIR(st.st_mode)) fail("cannot read", path, EISDIR);
     if (!S_ISREG(st.st_mode)) {
-        m_buffer = read_all(fd.get(), path);
+        m_buffer = read_all(fd.get(), path, max_stream, check);
         return;
     }
     m_size = static_cast<std::size_t>(st.st_size);
@@ -165,6 +171,7 @@ void MappedFile::release_before(std::size_t offset) {
     if (!m_data) return;
     static const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
     std::size_t end = std::min(offset, m_size) / page * page;
+    if (end < m_released) m_released = 0; // a new pass from the start: let go of it again
     if (end <= m_released) return;
     ::madvise(static_cast<char*>(m_data) + m_released, end - m_released, MADV_DONTNEED);
     m_released = end;

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -41,8 +42,14 @@ FileDescriptor open_file(const fs::path& path, int flags, int mode = 0644);
 
 /// The whole content of a file.
 std::string read_file(const fs::path& path);
-/// Everything readable from a descriptor (stdin, a pipe).
-std::string read_all(int fd, const fs::path& name = "standard input");
+/// Looks at the start of a stream as it arrives (the first 64 KiB at most, growing) and throws
+/// to stop reading when it cannot be what is expected.
+using PrefixCheck = std::function<void(std::string_view prefix)>;
+
+/// Everything readable from a descriptor (stdin, a pipe), at most max bytes (more fails, saying
+/// so), checked by check as it arrives.
+std::string read_all(int fd, const fs::path& name = "standard input", std::size_t max = SIZE_MAX,
+                     const PrefixCheck& check = {});
 /// `size` bytes at `offset`; fewer at the end of the file.
 std::string read_at(int fd, std::uint64_t offset, std::size_t size, const fs::path& path);
 
@@ -62,7 +69,10 @@ void write_file_durable(const fs::path& path, std::string_view data);
 /// the kernel can drop pages already read), otherwise (a pipe, a process substitution) read.
 class MappedFile {
 public:
-    explicit MappedFile(const fs::path& path);
+    /// A regular file is mapped, whatever its size. Anything else (a pipe, a device) is read,
+    /// at most max_stream bytes, checked by check as it arrives.
+    explicit MappedFile(const fs::path& path, std::size_t max_stream = SIZE_MAX,
+                        const PrefixCheck& check = {});
     MappedFile(const MappedFile&) = delete;
     MappedFile& operator=(const MappedFile&) = delete;
     ~MappedFile();
@@ -71,7 +81,8 @@ public:
     }
     /// Tells the kernel the bytes before offset will not be read again, so a long sequential
     /// read does not keep the whole file resident. Reading them again still works (from the
-    /// file). Does nothing for a file that was read into memory.
+    /// file), and an offset lower than the last one starts a new pass, let go of in turn. Does
+    /// nothing for a file that was read into memory.
     void release_before(std::size_t offset);
 
 private:

@@ -182,6 +182,12 @@ void ChainValidator::add(json::Reader& reader, std::vector<Problem>& problems) {
     add(json::parse(text), problems);
 }
 
+void ChainValidator::reset() {
+    m_previous_hash.clear();
+    m_count = 0;
+    m_zeros.clear();
+}
+
 void ChainValidator::finish(int difficulty, std::vector<Problem>& problems) const {
     if (m_count == 0) problems.push_back({std::nullopt, "no genesis block: the chain is empty"});
     for (std::size_t i = 0; i < m_zeros.size(); ++i) {

@@ -37,6 +37,8 @@ public:
     void finish(int difficulty, std::vector<Problem>& problems) const;
 
     std::size_t count() const { return m_count; }
+    /// Forgets every block seen, to check another chain from its genesis.
+    void reset();
     /// Stored hash of the last block seen (empty before the first).
     const std::string& tip_hash() const { return m_previous_hash; }
 

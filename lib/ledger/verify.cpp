@@ -17,7 +17,13 @@ VerifyReport verify_chain_text(std::string_view text, std::optional<int> difficu
                 validator.add(r, report.problems);
                 if (progress && validator.count() % 1024 == 0) progress(r.offset());
             },
-            report.problems);
+            report.problems,
+            [&] {
+                // A later "chain" replaces the earlier one: start over.
+                validator.reset();
+                std::erase_if(report.problems,
+                              [](const Problem& p) { return p.block.has_value(); });
+            });
         report.difficulty = difficulty.value_or(meta.difficulty.value_or(fallback_difficulty));
         validator.finish(report.difficulty, report.problems);
         // Listed after the block problems: a stale length is usually their consequence (a block

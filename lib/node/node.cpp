@@ -2,6 +2,7 @@
 
 #include "error.hpp"
 #include "http/failure.hpp"
+#include "io/file_io.hpp"
 #include "ledger/block.hpp"
 #include "ledger/chain_file.hpp"
 #include "node/routes.hpp"
@@ -264,12 +265,21 @@ void Node::register_with(const std::string& url, const std::string& self_url) {
     } catch (const PeerRefused& e) {
         throw http::StatusError(409, e.what());
     }
-    std::string body;
+    // The answer is the other node's whole chain: into a file, never into memory.
+    const std::filesystem::path incoming =
+        m_state.repository().incoming_path("register-" + std::to_string(++m_registrations));
+    struct Remove {
+        std::filesystem::path path;
+        ~Remove() {
+            std::error_code ec;
+            std::filesystem::remove(path, ec);
+        }
+    } remove{incoming};
     try {
         // A long chain keeps coming as long as each read brings something, within the whole
         // registration's time.
         NodeClient client = client_for(url, 5 * m_options.peer_timeout_s);
-        body = client.register_node(self_url, m_options.register_timeout_s);
+        client.register_node_to_file(self_url, incoming, m_options.register_timeout_s);
         m_peers.answered(url);
     } catch (const IsSelf&) {
         m_peers.mark_self(url);
@@ -280,33 +290,35 @@ void Node::register_with(const std::string& url, const std::string& self_url) {
     } catch (const http::StatusError& e) {
         throw http::StatusError(502, e.what());
     }
-    AdoptResult adopted = m_state.adopt(body, Source{Source::Kind::Sync, url, ""});
+    AdoptResult adopted = m_state.adopt_file(incoming, Source{Source::Kind::Sync, url, ""});
     if (adopted.outcome == AdoptResult::Outcome::Invalid)
         throw http::StatusError(502, "the node at " + url +
                                          " sent a chain that is not valid: " + adopted.reason);
-    std::vector<ledger::Problem> ignored;
-    ledger::ChainFileMeta meta = ledger::read_chain_file(
-        body, [](json::Reader& reader) { reader.skip_value(); }, ignored);
+    std::vector<std::string> theirs;
+    {
+        io::MappedFile file(incoming);
+        std::vector<ledger::Problem> ignored;
+        ledger::ChainFileMeta meta = ledger::read_chain_file(
+            file.view(), [](json::Reader& reader) { reader.skip_value(); }, ignored, [] {});
+        for (const std::string& peer : meta.peers) {
+            try {
+                std::string normal = http::normalize_peer_url(peer);
+                if (!is_own_address(normal) && normal != url) theirs.push_back(normal);
+            } catch (const Error&) {
+                // a peer list entry that is not a URL is skipped
+            }
+        }
+    }
     // The other node first (the reference forgets it: registration goes both ways), then its
-    // peers, as many as this node's limits take.
+    // peers, in one commit, as many as this node's limits take.
     try {
         m_state.add_peer(url);
     } catch (const PeerRefused& e) {
         throw http::StatusError(409, e.what());
     }
-    std::size_t skipped = 0;
-    for (const std::string& peer : meta.peers) {
-        try {
-            std::string normal = http::normalize_peer_url(peer);
-            if (!is_own_address(normal)) m_state.add_peer(normal);
-        } catch (const PeerRefused&) {
-            ++skipped;
-        } catch (const Error&) {
-            // a peer list entry that is not a URL is skipped
-        }
-    }
-    if (skipped)
-        log("register_with " + url + ": " + std::to_string(skipped) +
+    NodeState::PeersAdded added = m_state.add_peers(theirs);
+    if (added.refused)
+        log("register_with " + url + ": " + std::to_string(added.refused) +
             " of its peers left out (this node's peer limits)");
 }
 

@@ -23,6 +23,7 @@
 #include "node/peer_book.hpp"
 #include "node/sync.hpp"
 
+#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <memory>
@@ -50,10 +51,6 @@ struct NodeOptions {
     /// One line per request ("GET /chain 200 0.4 ms") and per chain event; unset: silent.
     std::function<void(const std::string&)> log;
 };
-
-/// Header names of chainctl's node-to-node requests.
-inline constexpr std::string_view k_node_id_header = "X-Chainctl-Node";
-inline constexpr std::string_view k_origin_header = "X-Chainctl-Origin";
 
 class Node {
 public:
@@ -134,6 +131,7 @@ private:
     http::Server m_server;
     EventBus::Subscription m_log_events;
 
+    std::atomic<std::uint64_t> m_registrations{0};
     std::mutex m_probe_mutex;
     std::condition_variable m_probe_cv;
     bool m_probe_stop = false;

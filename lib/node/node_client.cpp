@@ -66,20 +66,41 @@ NodeClient::NodeClient(http::Client& client, const std::string& url, NodeClientO
 http::Answer NodeClient::call(std::string_view method, std::string_view endpoint,
                               std::string_view body, double read_timeout_s,
                               std::size_t max_response, const io::Cancellation* cancel,
-                              double deadline_s) {
+                              double deadline_s, std::function<bool(std::string_view)> sink) {
     http::CallOptions o;
     o.connect_timeout_s = m_options.connect_timeout_s;
     o.read_timeout_s = read_timeout_s > 0 ? read_timeout_s : m_options.read_timeout_s;
     o.deadline_s = deadline_s;
     o.max_response = max_response ? max_response : k_small_answer;
     o.cancel = cancel ? cancel : m_options.cancel;
+    o.sink = std::move(sink);
     o.headers.add("Accept", "application/json");
-    if (!m_options.self_id.empty()) o.headers.add("X-Chainctl-Node", m_options.self_id);
-    if (!m_options.self_url.empty()) o.headers.add("X-Chainctl-Origin", m_options.self_url);
+    if (!m_options.self_id.empty()) o.headers.add(std::string(k_node_id_header), m_options.self_id);
+    if (!m_options.self_url.empty())
+        o.headers.add(std::string(k_origin_header), m_options.self_url);
     http::Answer a = m_client.request(m_url, method, endpoint, body, o);
     if (a.headers.get(k_self_header) == "1")
         throw IsSelf("the node at " + m_url.str() + " is this node itself");
     return a;
+}
+
+std::uint64_t NodeClient::call_to_file(std::string_view method, std::string_view endpoint,
+                                       std::string_view body, const std::filesystem::path& path,
+                                       double read_timeout_s, double deadline_s,
+                                       std::string_view what) {
+    io::FileDescriptor file = io::open_file(path, O_RDWR | O_CREAT | O_TRUNC);
+    std::uint64_t written = 0;
+    http::Answer a = call(method, endpoint, body, read_timeout_s, m_options.max_chain_bytes,
+                          nullptr, deadline_s, [&](std::string_view piece) {
+                              io::write_all(file.get(), piece, path);
+                              written += piece.size();
+                              return true;
+                          });
+    if (a.status != 200) {
+        a.body = io::read_at(file.get(), 0, 4096, path); // the start of it gives the reason
+        refused(a, what);
+    }
+    return written;
 }
 
 void NodeClient::refused(const http::Answer& a, std::string_view what) const {
@@ -134,18 +155,15 @@ std::size_t NodeClient::length() {
     if (kind() == NodeKind::Chainctl) return health()->length;
     // The reference's /chain starts {"length": N: read that much and hang up.
     std::string start;
-    http::CallOptions o;
-    o.connect_timeout_s = m_options.connect_timeout_s;
-    o.read_timeout_s = m_options.read_timeout_s;
-    o.max_response = m_options.max_chain_bytes;
-    o.cancel = m_options.cancel;
-    if (!m_options.self_id.empty()) o.headers.add("X-Chainctl-Node", m_options.self_id);
-    o.sink = [&](std::string_view piece) {
-        start.append(piece.substr(0, 64 - std::min<std::size_t>(64, start.size())));
-        return start.size() < 64;
-    };
-    http::Answer a = m_client.request(m_url, "GET", "chain", {}, o);
-    if (a.status != 200) refused(a, "send its chain");
+    http::Answer a = call(
+        "GET", "chain", {}, 0, m_options.max_chain_bytes, nullptr, 0, [&](std::string_view piece) {
+            start.append(piece.substr(0, 64 - std::min<std::size_t>(64, start.size())));
+            return start.size() < 64;
+        });
+    if (a.status != 200) {
+        a.body = start;
+        refused(a, "send its chain");
+    }
     std::size_t comma = start.find(',');
     auto length = leading_length(start.substr(0, comma) + "}");
     if (!length)
@@ -161,25 +179,7 @@ std::string NodeClient::chain_text(double read_timeout_s) {
 }
 
 std::uint64_t NodeClient::chain_to_file(const std::filesystem::path& path, double read_timeout_s) {
-    io::FileDescriptor file = io::open_file(path, O_WRONLY | O_CREAT | O_TRUNC);
-    std::uint64_t written = 0;
-    http::CallOptions o;
-    o.connect_timeout_s = m_options.connect_timeout_s;
-    o.read_timeout_s = read_timeout_s;
-    o.max_response = m_options.max_chain_bytes;
-    o.cancel = m_options.cancel;
-    o.headers.add("Accept", "application/json");
-    if (!m_options.self_id.empty()) o.headers.add("X-Chainctl-Node", m_options.self_id);
-    o.sink = [&](std::string_view piece) {
-        io::write_all(file.get(), piece, path);
-        written += piece.size();
-        return true;
-    };
-    http::Answer a = m_client.request(m_url, "GET", "chain", {}, o);
-    if (a.headers.get(k_self_header) == "1")
-        throw IsSelf("the node at " + m_url.str() + " is this node itself");
-    if (a.status != 200) refused(a, "send its chain");
-    return written;
+    return call_to_file("GET", "chain", {}, path, read_timeout_s, 0, "send its chain");
 }
 
 ledger::ChainDocument NodeClient::chain() {
@@ -253,6 +253,14 @@ ledger::MineOutcome NodeClient::mine(double timeout_s, const io::Cancellation* c
 BlockAnswer NodeClient::add_block(std::string_view block_json) {
     http::Answer a = call("POST", "add_block", block_json);
     return {a.status, a.is_json() ? a.reason() : trimmed(a.body)};
+}
+
+std::uint64_t NodeClient::register_node_to_file(const std::string& self_url,
+                                                const std::filesystem::path& path,
+                                                double deadline_s) {
+    return call_to_file("POST", "register_node",
+                        json::dump(json::Object{{"node_address", self_url}}), path, 0, deadline_s,
+                        "add the peer");
 }
 
 std::string NodeClient::register_node(const std::string& self_url, double deadline_s) {

@@ -15,6 +15,7 @@
 #include "json/value.hpp"
 #include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,11 @@ class IsSelf : public Error {
 public:
     using Error::Error;
 };
+
+/// Header names of chainctl's node-to-node requests: the caller's node id and the address it
+/// advertises.
+inline constexpr std::string_view k_node_id_header = "X-Chainctl-Node";
+inline constexpr std::string_view k_origin_header = "X-Chainctl-Origin";
 
 /// The header a node answers with when a request carries its own id.
 inline constexpr std::string_view k_self_header = "X-Chainctl-Self";
@@ -116,6 +122,9 @@ public:
     /// POST /register_node {"node_address": self_url}: the node's /chain body, as its answer;
     /// within deadline_s in all, if not 0.
     std::string register_node(const std::string& self_url, double deadline_s = 0);
+    /// The same, the answer (a whole chain) written into a file instead of memory.
+    std::uint64_t register_node_to_file(const std::string& self_url,
+                                        const std::filesystem::path& path, double deadline_s = 0);
     /// POST /register_with {"node_address": url}: the node's message. Waits up to timeout_s.
     std::string register_with(const std::string& url, double timeout_s);
     /// GET /peers (chainctl), or the peers of /chain (the reference has no /peers).
@@ -127,7 +136,12 @@ private:
     http::Answer call(std::string_view method, std::string_view endpoint,
                       std::string_view body = {}, double read_timeout_s = 0,
                       std::size_t max_response = 0, const io::Cancellation* cancel = nullptr,
-                      double deadline_s = 0);
+                      double deadline_s = 0, std::function<bool(std::string_view)> sink = nullptr);
+    /// A call whose (large) answer goes into a file; its size. Throws like call(), and
+    /// StatusError for an answer other than 200.
+    std::uint64_t call_to_file(std::string_view method, std::string_view endpoint,
+                               std::string_view body, const std::filesystem::path& path,
+                               double read_timeout_s, double deadline_s, std::string_view what);
     [[noreturn]] void refused(const http::Answer& a, std::string_view what) const;
     json::Value parse(const http::Answer& a, std::string_view what) const;
 

@@ -34,6 +34,11 @@ NodeState::NodeState(store::Repository repo, EventBus& events, StateLimits limit
     : m_repo(std::move(repo)), m_limits(limits), m_store(m_repo), m_events(events) {
     {
         store::FileLock lock = m_repo.lock(store::LockMode::Exclusive); // finishes a cut-off write
+        // Downloads a killed node left behind.
+        std::error_code ec;
+        for (const auto& entry : std::filesystem::directory_iterator(m_repo.state_dir(), ec))
+            if (entry.path().filename().string().starts_with("incoming-"))
+                std::filesystem::remove(entry.path(), ec);
         m_store.prepare_tip(); // validates a file chainctl did not write last
         m_index = store::ChainIndex::load(m_repo);
         set_pending(store::PendingStore(m_repo.pending_path()).read_lines());
@@ -341,7 +346,14 @@ AdoptResult NodeState::adopt(std::string_view text, const Source& source, io::Ma
             writer.add(block);
             if (++position % 1024 == 0) release(reader.offset());
         },
-        ignored);
+        ignored,
+        [&] { // a later "chain" replaces the earlier one: start over
+            writer.restart();
+            fork = position = 0;
+            parted = false;
+            candidates.clear();
+            included.clear();
+        });
     store::ChainIndex index = writer.finish(m_index.peers());
 
     // Pending transactions the new chain holds are dropped; those of this node's blocks that it
@@ -414,6 +426,33 @@ bool NodeState::add_peer(const std::string& url) {
     commit_locked(change, std::nullopt);
     m_events.publish(PeersChanged{{url}, {}, peers.size()});
     return true;
+}
+
+NodeState::PeersAdded NodeState::add_peers(const std::vector<std::string>& urls) {
+    std::unique_lock write(m_write);
+    std::vector<std::string> peers = m_index.peers();
+    std::set<std::string> known(peers.begin(), peers.end());
+    PeersAdded result;
+    std::vector<std::string> added;
+    for (const std::string& url : urls) {
+        if (known.contains(url)) continue;
+        try {
+            check_peer_limits(peers, url);
+        } catch (const PeerRefused&) {
+            ++result.refused;
+            continue;
+        }
+        peers.push_back(url);
+        known.insert(url);
+        added.push_back(url);
+    }
+    result.added = added.size();
+    if (added.empty()) return result;
+    store::Change change;
+    change.peers = peers;
+    commit_locked(change, std::nullopt);
+    m_events.publish(PeersChanged{std::move(added), {}, peers.size()});
+    return result;
 }
 
 bool NodeState::remove_peer(const std::string& url) {

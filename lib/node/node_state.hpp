@@ -140,6 +140,13 @@ public:
     /// Adds an already normalised peer URL; false when it is known. Throws PeerRefused past
     /// the peer limits.
     bool add_peer(const std::string& url);
+    /// Adds several peers (normalised) in one commit: those already known are skipped, those
+    /// past the limits refused. Returns how many of each.
+    struct PeersAdded {
+        std::size_t added = 0;
+        std::size_t refused = 0;
+    };
+    PeersAdded add_peers(const std::vector<std::string>& urls);
     /// Throws PeerRefused when url could not be added now (a limit, another address for the
     /// same host and port); nothing when it could, or is a peer already.
     void check_new_peer(const std::string& url) const;

@@ -32,6 +32,15 @@ Response reply_json(int status, const json::Value& value) {
 
 json::Value body_json(const Request& q) {
     if (q.body.empty()) throw http::BadRequest("the request has no body; send a JSON object");
+    // As the reference requires it: a page from another site cannot send JSON without asking
+    // first (CORS), so this also refuses cross-site form posts.
+    if (!q.has_json_body())
+        throw http::StatusError(
+            415,
+            "send the body as JSON, with Content-Type: application/json" +
+                std::string(q.header("Content-Type").empty()
+                                ? ""
+                                : " (this is " + q.header("Content-Type").substr(0, 60) + ")"));
     try {
         return json::parse(q.body);
     } catch (const json::ParseError& e) {
@@ -226,16 +235,17 @@ void install_routes(http::Router& router, Node& node) {
     router.set_error_format([](const Request& q, int status, const std::string& message) {
         return reply(q, status, message);
     });
-    using Function = void (*)(Node&, const Request&, Respond);
     // Every endpoint refuses a request that this node sent itself (through a relay or an
     // alias): the caller learns that the address leads back to it.
+    router.set_guard([&node](const Request& q, const http::Route&) -> std::optional<Response> {
+        if (!node.from_self(q)) return std::nullopt;
+        Response r = reply(q, 409, "this request came from this node itself");
+        r.headers.set(k_self_header, "1");
+        return r;
+    });
+    using Function = void (*)(Node&, const Request&, Respond);
     auto add = [&](const char* method, const char* path, Function f, http::Lane lane) {
         router.add(method, path, http::Handler([&node, f](const Request& q, Respond respond) {
-                       if (node.from_self(q)) {
-                           Response r = reply(q, 409, "this request came from this node itself");
-                           r.headers.set(k_self_header, "1");
-                           return respond(std::move(r));
-                       }
                        f(node, q, std::move(respond));
                    }),
                    lane);

@@ -127,7 +127,7 @@ std::optional<std::string> Syncer::run_once(const std::string& preferred) {
         if (lengths[i] && *lengths[i] > ours) longer.emplace_back(*lengths[i], peers[i]);
     std::stable_sort(longer.begin(), longer.end(),
                      [](const auto& a, const auto& b) { return a.first > b.first; });
-    const std::filesystem::path incoming = m_state.repository().incoming_path();
+    const std::filesystem::path incoming = m_state.repository().incoming_path("sync");
     for (const auto& [length, peer] : longer) {
         if (m_state.summary().length >= length) break; // another way already got this far
         std::optional<AdoptResult> r;

@@ -169,6 +169,15 @@ ChainWriter::ChainWriter(const Repository& repo)
     m_index.m_difficulty = m_difficulty;
 }
 
+void ChainWriter::restart() {
+    if (::ftruncate(m_file->get(), 0) != 0)
+        throw Error("cannot truncate " + m_path.string() + ": " + io::errno_text(errno));
+    m_written = 0;
+    m_buffer = layout::header(0);
+    m_index.m_offsets.clear();
+    m_index.m_hashes.clear();
+}
+
 ChainWriter::~ChainWriter() {
     if (!m_committed) {
         std::error_code ec;
@@ -214,7 +223,7 @@ void rewrite_in_layout(const Repository& repo, std::string_view text,
             writer.add(reader.read_value());
             if (source && ++count % 1024 == 0) source->release_before(reader.offset());
         },
-        ignored);
+        ignored, [&] { writer.restart(); });
     writer.finish(peers ? *peers : meta.peers);
     if (::rename(writer.path().c_str(), repo.chain_path().c_str()) != 0)
         throw Error("cannot rename " + writer.path().string() + " to " +

@@ -81,6 +81,8 @@ public:
 
     /// Appends a block (checked by the caller) as its line.
     void add(const json::Value& block);
+    /// Forgets every block added so far (a chain file that names its "chain" twice).
+    void restart();
     /// Ends the file with the tail, syncs it, and returns its index (valid once the file is
     /// renamed into place, which the index's open file survives).
     ChainIndex finish(const std::vector<std::string>& peers);

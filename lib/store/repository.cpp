@@ -105,7 +105,8 @@ InitResult Repository::init(const fs::path& dir, std::optional<int> difficulty) 
         result.difficulty = report.difficulty;
         result.blocks = report.blocks;
         result.adopted = true;
-        rewrite_in_layout(Repository(result.root, result.difficulty), file.view());
+        rewrite_in_layout(Repository(result.root, result.difficulty), file.view(), std::nullopt,
+                          &file);
     } else {
         result.difficulty = difficulty.value_or(ledger::k_default_difficulty);
         result.blocks = 1;
@@ -146,6 +147,10 @@ FileLock Repository::lock(LockMode mode) const {
     if (mode == LockMode::Shared) {
         FileLock shared(lock_path(), LockMode::Shared);
         if (!journal.pending()) return shared;
+        if (::access(state_dir().c_str(), W_OK) != 0)
+            throw Error("a change to " + m_root.string() +
+                        " was cut off and must be finished before it can be read; run any "
+                        "chainctl command on it as a user who may write to it");
     }
     FileLock exclusive(lock_path(), LockMode::Exclusive);
     journal.recover();

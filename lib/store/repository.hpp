@@ -63,8 +63,11 @@ public:
     fs::path journal_path() const { return state_dir() / "journal"; }
     fs::path serve_lock_path() const { return state_dir() / "serve.lock"; }
     fs::path node_info_path() const { return state_dir() / "node.json"; }
-    /// A peer's chain being downloaded, before it is checked and perhaps adopted.
-    fs::path incoming_path() const { return state_dir() / "incoming.json"; }
+    /// A peer's chain being downloaded, before it is checked and perhaps adopted; one file per
+    /// download under way (tag), all removed when a node starts.
+    fs::path incoming_path(std::string_view tag) const {
+        return state_dir() / ("incoming-" + std::string(tag) + ".json");
+    }
     /// Where a new version of a file is written before a change renames it into place
     /// ("pending.jsonl" -> .chainctl/pending.jsonl.next, "chain.json" -> chain.json.next).
     fs::path staging_path(const fs::path& file) const {

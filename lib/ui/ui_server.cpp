@@ -7,6 +7,8 @@
 #include "json/parse.hpp"
 #include "json/write.hpp"
 #include <algorithm>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 namespace chain::ui {
 
@@ -172,10 +174,58 @@ std::string UiServer::state_json() {
     return json::dump(json::Value(std::move(state)));
 }
 
+namespace {
+
+std::string lower(std::string s) {
+    for (char& c : s)
+        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    return s;
+}
+
+// The name in a Host header: "127.0.0.1:5000" -> "127.0.0.1", "[::1]:5000" -> "::1".
+std::string host_name(std::string_view host) {
+    if (host.starts_with('[')) return lower(std::string(host.substr(1, host.find(']') - 1)));
+    return lower(std::string(
+        host.substr(0, host.rfind(':') == std::string_view::npos ? host.size() : host.rfind(':'))));
+}
+
+bool is_ip_literal(const std::string& name) {
+    unsigned char buffer[sizeof(in6_addr)];
+    return ::inet_pton(AF_INET, name.c_str(), buffer) == 1 ||
+           ::inet_pton(AF_INET6, name.c_str(), buffer) == 1;
+}
+
+} // namespace
+
+std::optional<std::string> UiServer::refusal(const Request& q, const http::Route& route) const {
+    const std::string host = q.header("Host");
+    if (!host.empty()) {
+        const std::string name = host_name(host);
+        bool known = is_ip_literal(name) || name == "localhost" || name == lower(m_options.host);
+        for (const std::string& allowed : m_options.allowed_hosts)
+            known = known || name == lower(allowed);
+        if (!known)
+            return "this page is not served for the host " + name.substr(0, 100) +
+                   "; start ui serve with --allow-host " + name.substr(0, 100) +
+                   " to reach it by that name";
+    }
+    if (route.method != "GET") {
+        const std::string origin = q.header("Origin");
+        if (!origin.empty() && lower(origin) != "http://" + lower(host))
+            return "a page from " + origin.substr(0, 100) + " may not post here";
+    }
+    return std::nullopt;
+}
+
 void UiServer::install_routes() {
     m_router.set_error_format([](const Request& q, int status, const std::string& message) {
         return reply_error(status, status == 404 ? "no such page: " + q.path : message);
     });
+    m_router.set_guard(
+        [this](const Request& q, const http::Route& route) -> std::optional<Response> {
+            if (auto why = refusal(q, route)) return reply_error(403, *why);
+            return std::nullopt;
+        });
     auto file = [&](const char* path, const char* name, const char* type) {
         m_router.add(
             "GET", path,
@@ -201,6 +251,9 @@ void UiServer::install_routes() {
     m_router.add(
         "POST", "/api/post",
         [this](const Request& q) {
+            if (!q.has_json_body())
+                return reply_error(415,
+                                   "send the post as JSON, with Content-Type: application/json");
             json::Value body;
             try {
                 body = json::parse(q.body);

@@ -7,6 +7,10 @@
 //   POST /api/post   {"author", "content"}: sent to the node's /new_transaction
 //   POST /api/mine   asks the node to mine; returns its answer
 //
+// Only the page's own origin may use it: a request for a Host the server was not told about is
+// refused (DNS rebinding), and so is a POST that a browser says comes from another origin.
+// Requests without an Origin (curl, lab scripts) are allowed.
+//
 // Every response carries a strict Content-Security-Policy: scripts and styles only from the
 // server itself, no inline script, nothing from elsewhere.
 
@@ -28,6 +32,9 @@ struct UiOptions {
     std::string host = "127.0.0.1";
     int port = 5000; // 0: any free port
     double node_timeout_s = 2;
+    /// Host names (besides IP literals, localhost and host) the page answers to: a request for
+    /// any other name is refused, so that a DNS rebinding attack cannot reach it.
+    std::vector<std::string> allowed_hosts;
     std::function<void(const std::string&)> log;
 };
 
@@ -51,6 +58,10 @@ public:
 
 private:
     void install_routes();
+    /// Why a request may not be answered (a foreign Host, or a POST from a foreign Origin), or
+    /// nothing.
+    std::optional<std::string> refusal(const http::Request& request,
+                                       const http::Route& route) const;
 
     UiOptions m_options;
     io::Cancellation m_stopping; // stops every call to a node at once when the server stops

@@ -4,6 +4,7 @@ import json
 import unittest
 
 from harness import ChainctlTestCase
+from fake_peers import FakePeer
 from nodes import Network, wait_until
 
 
@@ -80,47 +81,6 @@ class ConsensusTest(ChainctlTestCase):
         wait_until(lambda: "GET /chain" in fake.requests, message="A to fetch the fake chain")
         wait_until(lambda: "not valid" in a.log(), message="A to log the refusal")
         self.assertEqual(a.length(), 1)
-
-
-class FakePeer:
-    """A peer that serves a fixed chain file at /chain and nothing else."""
-
-    def __init__(self, chain_text):
-        import http.server
-        import threading
-
-        requests = self.requests = []
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                requests.append(f"GET {self.path}")
-                body = chain_text.encode() if self.path == "/chain" else b"not found"
-                self.send_response(200 if self.path == "/chain" else 404)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def do_POST(self):
-                requests.append(f"POST {self.path}")
-                length = int(self.headers.get("Content-Length", 0))
-                self.rfile.read(length)
-                body = chain_text.encode() if self.path == "/register_node" else b"ok"
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
 
 
 if __name__ == "__main__":

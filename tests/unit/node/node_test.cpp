@@ -249,6 +249,7 @@ TEST_CASE("the routes answer without a socket", "[node][routes]") {
         q.method = std::move(method);
         q.path = q.target = std::move(path);
         q.body = std::move(body);
+        q.headers.add("Content-Type", "application/json");
         if (json_answer) q.headers.add("Accept", "application/json");
         std::promise<http::Response> answer;
         node.router().dispatch(q, [&](http::Response r) { answer.set_value(std::move(r)); });

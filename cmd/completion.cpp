@@ -364,8 +364,11 @@ complete -c chainctl -f
 
 void add_completion_command(CLI::App& parent, Context& ctx) {
     auto shell = std::make_shared<std::string>();
-    CLI::App* cmd = parent.add_subcommand("completion", "Print a shell completion script");
-    cmd->group(""); // hidden: completions/ holds its output
+    CLI::App* cmd = parent.add_subcommand(
+        "completion",
+        "Print the completion script for bash, zsh or fish (completions/ holds them)");
+    cmd->footer("source <(chainctl completion bash) completes chainctl in this shell. See "
+                "chainctl-completion(1).");
     cmd->add_option("shell", *shell, "bash, zsh or fish")
         ->required()
         ->check(CLI::IsMember({"bash", "zsh", "fish"}));

@@ -1,5 +1,6 @@
 #include "context.hpp"
 
+#include "http/url.hpp"
 #include "node/remote_ledger.hpp"
 #include "store/serve_marker.hpp"
 
@@ -97,11 +98,25 @@ chain::store::Repository Context::repository() const {
 
 namespace chainctl {
 
+CLI::Validator node_url_check() {
+    return CLI::Validator(
+        [](std::string& value) {
+            try {
+                chain::http::parse_url(value);
+                return std::string();
+            } catch (const chain::Error& e) {
+                return std::string(e.what());
+            }
+        },
+        "URL");
+}
+
 void add_node_option(CLI::App& command, Context& ctx) {
     command
         .add_option("--node", ctx.options.node,
                     "Work on the node at URL over HTTP (chainctl or the reference node) instead of "
                     "a local repository")
+        ->check(node_url_check())
         ->option_text("URL");
 }
 

@@ -16,7 +16,8 @@
 
 namespace CLI {
 class App;
-}
+class Validator;
+} // namespace CLI
 
 namespace chainctl {
 
@@ -104,5 +105,9 @@ private:
 
 /// Adds --node URL to a command; defined once so every command describes it alike.
 void add_node_option(CLI::App& command, Context& ctx);
+
+/// A CLI11 check that a value is a node address (http or https URL): a bad one is a usage
+/// error, found before the command does anything.
+CLI::Validator node_url_check();
 
 } // namespace chainctl

@@ -1,5 +1,6 @@
 // chainctl init [DIR] [--difficulty N]
 #include "commands.hpp"
+#include "http/url.hpp"
 
 #include <filesystem>
 
@@ -16,8 +17,14 @@ void run_init(const InitOptions& o, bool difficulty_given, Context& ctx) {
     namespace fs = std::filesystem;
     fs::path base =
         ctx.options.directory.empty() ? fs::current_path() : fs::path(ctx.options.directory);
+    // The peers of an adopted chain.json are kept as the reference needs them (normalised, with
+    // the trailing slash); anything that is not a node address is left out.
     chain::store::InitResult r = chain::store::Repository::init(
-        base / o.dir, difficulty_given ? std::optional<int>(o.difficulty) : std::nullopt);
+        base / o.dir, difficulty_given ? std::optional<int>(o.difficulty) : std::nullopt,
+        chain::http::try_normalize_peer_url);
+    if (r.peers_dropped)
+        ctx.warn(std::to_string(r.peers_dropped) +
+                 " peers of chain.json were left out: not node addresses, or repeated");
     if (ctx.options.json) {
         ctx.print_json(
             chain::json::Object{{"root", r.root.string()},

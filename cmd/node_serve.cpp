@@ -99,9 +99,13 @@ void serve(ServeOptions& o, Context& ctx) {
         line.set("peers", s.peers);
         ctx.print_json(line);
     } else {
+        auto count = [](std::size_t n, const char* one, const char* many) {
+            return std::to_string(n) + " " + (n == 1 ? one : many);
+        };
         ctx.out().line("Serving " + served->repository().root().string() + " at " + served->url() +
-                       " (" + std::to_string(s.length) + " blocks, " + std::to_string(s.pending) +
-                       " pending, " + std::to_string(s.peers) + " peers)");
+                       " (" + count(s.length, "block", "blocks") + ", " +
+                       std::to_string(s.pending) + " pending, " + count(s.peers, "peer", "peers") +
+                       ")");
     }
     ctx.out().flush(); // scripts wait for this line, e.g. to learn the port chosen by --port 0
 
@@ -123,8 +127,10 @@ void add_node_serve_command(CLI::App& parent, Context& ctx) {
         ->option_text("PORT");
     cmd->add_option("--advertise", o->node.advertise,
                     "URL peers should use for this node (default: the address a caller used)")
+        ->check(node_url_check())
         ->option_text("URL");
     cmd->add_option("--peer", o->node.peers, "Register with this node at start (repeatable)")
+        ->check(node_url_check())
         ->option_text("URL");
     cmd->add_option("--max-body", o->max_body_mib, "Largest request body in MiB (default 1)")
         ->check(CLI::Range(0.001, 1024.0))

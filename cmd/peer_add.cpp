@@ -7,7 +7,10 @@ namespace chainctl {
 void add_peer_add_command(CLI::App& parent, Context& ctx) {
     auto url = std::make_shared<std::string>();
     CLI::App* cmd = parent.add_subcommand("add", "Add a peer to the node's list (/register_node)");
-    cmd->add_option("url", *url, "The peer's address")->required()->option_text("URL");
+    cmd->add_option("url", *url, "The peer's address")
+        ->required()
+        ->check(node_url_check())
+        ->option_text("URL");
     add_node_option(*cmd, ctx);
     cmd->footer("Without a node, the peer is written to the repository's chain.json for the node "
                 "to use when it starts.");

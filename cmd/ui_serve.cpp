@@ -16,6 +16,7 @@ void add_ui_serve_command(CLI::App& parent, Context& ctx) {
                     "A node to use, chainctl or reference (repeatable; the first that answers is "
                     "used, the next ones when it goes down)")
         ->required()
+        ->check(node_url_check())
         ->option_text("URL");
     cmd->add_option("--host", o->host, "Address to listen on (default 127.0.0.1)")
         ->option_text("HOST");
@@ -33,13 +34,6 @@ void add_ui_serve_command(CLI::App& parent, Context& ctx) {
     cmd->footer("Open the printed URL in a browser. The page works offline: everything it needs "
                 "is in the binary. See chainctl-ui-serve(1).");
     cmd->callback([o, &ctx] {
-        for (const std::string& n : o->nodes) {
-            try {
-                chain::http::parse_url(n);
-            } catch (const chain::Error& e) {
-                throw UsageError(std::string("--node: ") + e.what());
-            }
-        }
         std::optional<LogSink> log;
         if (!ctx.options.quiet) o->log = log.emplace().writer();
         chain::ui::UiServer server(*o);

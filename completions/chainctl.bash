@@ -3,7 +3,7 @@
 
 _chainctl_subcommands() {
     case "$1" in
-        '') echo 'init tx mine chain verify block node peer ui bench help' ;;
+        '') echo 'init tx mine chain verify block node peer ui bench help completion' ;;
         'tx') echo 'add list' ;;
         'chain') echo 'show' ;;
         'block') echo 'hash' ;;
@@ -29,13 +29,14 @@ _chainctl_options() {
         'node') echo '--help -h -C --json --quiet -q --verbose -v --color' ;;
         'node serve') echo '--help -h --host --port --advertise --peer --max-body --max-pending --max-pending-mib --max-peers --max-peers-per-host --max-chain-mib --threads --peer-timeout --client-timeout --sync-interval --register-timeout --probe-interval -C --json --quiet -q --verbose -v --color' ;;
         'peer') echo '--help -h -C --json --quiet -q --verbose -v --color' ;;
-        'peer register') echo '--help -h --with --node -C --json --quiet -q --verbose -v --color' ;;
+        'peer register') echo '--help -h --with --force --node -C --json --quiet -q --verbose -v --color' ;;
         'peer add') echo '--help -h --node -C --json --quiet -q --verbose -v --color' ;;
         'peer list') echo '--help -h --node -C --json --quiet -q --verbose -v --color' ;;
         'ui') echo '--help -h -C --json --quiet -q --verbose -v --color' ;;
         'ui serve') echo '--help -h --node --host --port --allow-host --node-timeout -C --json --quiet -q --verbose -v --color' ;;
         'bench') echo '--help -h --runs --seconds --threads --verify-mb --write-chain --chain-mb --chain-blocks --chain-block-bytes --chain-difficulty -C --json --quiet -q --verbose -v --color' ;;
         'help') echo '--help -h -C --json --quiet -q --verbose -v --color' ;;
+        'completion') echo '--help -h -C --json --quiet -q --verbose -v --color' ;;
     esac
 }
 
@@ -129,6 +130,8 @@ _chainctl_value_kind() {
         'bench|--color') echo 'choice:auto always never' ;;
         'help|-C') echo 'dir' ;;
         'help|--color') echo 'choice:auto always never' ;;
+        'completion|-C') echo 'dir' ;;
+        'completion|--color') echo 'choice:auto always never' ;;
         *) echo flag ;;
     esac
 }

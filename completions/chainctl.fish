@@ -4,7 +4,7 @@
 function __chainctl_subcommands
     switch $argv[1]
         case ''
-            echo init tx mine chain verify block node peer ui bench help
+            echo init tx mine chain verify block node peer ui bench help completion
         case 'tx'
             echo add list
         case 'chain'
@@ -22,7 +22,7 @@ end
 
 function __chainctl_takes_value
     switch "$argv[1]|$argv[2]"
-        case '|-C' '|--color' 'init|--difficulty' 'init|-C' 'init|--color' 'tx|-C' 'tx|--color' 'tx add|--author' 'tx add|--content' 'tx add|--node' 'tx add|-C' 'tx add|--color' 'tx list|--node' 'tx list|-C' 'tx list|--color' 'mine|--threads' 'mine|--node' 'mine|-C' 'mine|--color' 'chain|-C' 'chain|--color' 'chain show|--format' 'chain show|--node' 'chain show|-C' 'chain show|--color' 'verify|--difficulty' 'verify|--max-mib' 'verify|-C' 'verify|--color' 'block|-C' 'block|--color' 'block hash|-C' 'block hash|--color' 'node|-C' 'node|--color' 'node serve|--host' 'node serve|--port' 'node serve|--advertise' 'node serve|--peer' 'node serve|--max-body' 'node serve|--max-pending' 'node serve|--max-pending-mib' 'node serve|--max-peers' 'node serve|--max-peers-per-host' 'node serve|--max-chain-mib' 'node serve|--threads' 'node serve|--peer-timeout' 'node serve|--client-timeout' 'node serve|--sync-interval' 'node serve|--register-timeout' 'node serve|--probe-interval' 'node serve|-C' 'node serve|--color' 'peer|-C' 'peer|--color' 'peer register|--with' 'peer register|--node' 'peer register|-C' 'peer register|--color' 'peer add|--node' 'peer add|-C' 'peer add|--color' 'peer list|--node' 'peer list|-C' 'peer list|--color' 'ui|-C' 'ui|--color' 'ui serve|--node' 'ui serve|--host' 'ui serve|--port' 'ui serve|--allow-host' 'ui serve|--node-timeout' 'ui serve|-C' 'ui serve|--color' 'bench|--runs' 'bench|--seconds' 'bench|--threads' 'bench|--verify-mb' 'bench|--write-chain' 'bench|--chain-mb' 'bench|--chain-blocks' 'bench|--chain-block-bytes' 'bench|--chain-difficulty' 'bench|-C' 'bench|--color' 'help|-C' 'help|--color'
+        case '|-C' '|--color' 'init|--difficulty' 'init|-C' 'init|--color' 'tx|-C' 'tx|--color' 'tx add|--author' 'tx add|--content' 'tx add|--node' 'tx add|-C' 'tx add|--color' 'tx list|--node' 'tx list|-C' 'tx list|--color' 'mine|--threads' 'mine|--node' 'mine|-C' 'mine|--color' 'chain|-C' 'chain|--color' 'chain show|--format' 'chain show|--node' 'chain show|-C' 'chain show|--color' 'verify|--difficulty' 'verify|--max-mib' 'verify|-C' 'verify|--color' 'block|-C' 'block|--color' 'block hash|-C' 'block hash|--color' 'node|-C' 'node|--color' 'node serve|--host' 'node serve|--port' 'node serve|--advertise' 'node serve|--peer' 'node serve|--max-body' 'node serve|--max-pending' 'node serve|--max-pending-mib' 'node serve|--max-peers' 'node serve|--max-peers-per-host' 'node serve|--max-chain-mib' 'node serve|--threads' 'node serve|--peer-timeout' 'node serve|--client-timeout' 'node serve|--sync-interval' 'node serve|--register-timeout' 'node serve|--probe-interval' 'node serve|-C' 'node serve|--color' 'peer|-C' 'peer|--color' 'peer register|--with' 'peer register|--node' 'peer register|-C' 'peer register|--color' 'peer add|--node' 'peer add|-C' 'peer add|--color' 'peer list|--node' 'peer list|-C' 'peer list|--color' 'ui|-C' 'ui|--color' 'ui serve|--node' 'ui serve|--host' 'ui serve|--port' 'ui serve|--allow-host' 'ui serve|--node-timeout' 'ui serve|-C' 'ui serve|--color' 'bench|--runs' 'bench|--seconds' 'bench|--threads' 'bench|--verify-mb' 'bench|--write-chain' 'bench|--chain-mb' 'bench|--chain-blocks' 'bench|--chain-block-bytes' 'bench|--chain-difficulty' 'bench|-C' 'bench|--color' 'help|-C' 'help|--color' 'completion|-C' 'completion|--color'
             return 0
     end
     return 1
@@ -64,6 +64,7 @@ complete -c chainctl -n "__chainctl_in ''" -a 'peer' -d 'Register with nodes and
 complete -c chainctl -n "__chainctl_in ''" -a 'ui' -d 'Serve the web page'
 complete -c chainctl -n "__chainctl_in ''" -a 'bench' -d 'Measure hashing, proof of work, canonical JSON and verify speed on this machine'
 complete -c chainctl -n "__chainctl_in ''" -a 'help' -d 'Show the help of a command: chainctl help CMD is chainctl CMD --help'
+complete -c chainctl -n "__chainctl_in ''" -a 'completion' -d 'Print the completion script for bash, zsh or fish (completions/ holds them)'
 complete -c chainctl -n "__chainctl_in ''" -l help -s h -d 'Print this help message and exit'
 complete -c chainctl -n "__chainctl_in ''" -l version -d 'Display program version information and exit'
 complete -c chainctl -n "__chainctl_in ''" -s C -x -a '(__fish_complete_directories)' -d 'Run in DIR: find the repository there (as git -C)'
@@ -191,6 +192,7 @@ complete -c chainctl -n "__chainctl_in 'peer'" -l verbose -s v -d 'Print more de
 complete -c chainctl -n "__chainctl_in 'peer'" -l color -x -a 'auto always never' -d 'Colour human output: auto (on a terminal), always, never'
 complete -c chainctl -n "__chainctl_in 'peer register'" -l help -s h -d 'Print this help message and exit'
 complete -c chainctl -n "__chainctl_in 'peer register'" -l with -x -d 'The node to register with'
+complete -c chainctl -n "__chainctl_in 'peer register'" -l force -d 'Register a reference node even when it would lose blocks (it replaces its chain with the other node'\''s, whatever their lengths)'
 complete -c chainctl -n "__chainctl_in 'peer register'" -l node -x -d 'Work on the node at URL over HTTP (chainctl or the reference node) instead of a local repository'
 complete -c chainctl -n "__chainctl_in 'peer register'" -s C -x -a '(__fish_complete_directories)' -d 'Run in DIR: find the repository there (as git -C)'
 complete -c chainctl -n "__chainctl_in 'peer register'" -l json -d 'Print one JSON document instead of human output'
@@ -250,3 +252,9 @@ complete -c chainctl -n "__chainctl_in 'help'" -l json -d 'Print one JSON docume
 complete -c chainctl -n "__chainctl_in 'help'" -l quiet -s q -d 'Print less: only data and errors'
 complete -c chainctl -n "__chainctl_in 'help'" -l verbose -s v -d 'Print more detail (full hashes, timings)'
 complete -c chainctl -n "__chainctl_in 'help'" -l color -x -a 'auto always never' -d 'Colour human output: auto (on a terminal), always, never'
+complete -c chainctl -n "__chainctl_in 'completion'" -l help -s h -d 'Print this help message and exit'
+complete -c chainctl -n "__chainctl_in 'completion'" -s C -x -a '(__fish_complete_directories)' -d 'Run in DIR: find the repository there (as git -C)'
+complete -c chainctl -n "__chainctl_in 'completion'" -l json -d 'Print one JSON document instead of human output'
+complete -c chainctl -n "__chainctl_in 'completion'" -l quiet -s q -d 'Print less: only data and errors'
+complete -c chainctl -n "__chainctl_in 'completion'" -l verbose -s v -d 'Print more detail (full hashes, timings)'
+complete -c chainctl -n "__chainctl_in 'completion'" -l color -x -a 'auto always never' -d 'Colour human output: auto (on a terminal), always, never'

@@ -111,6 +111,14 @@ std::string normalize_peer_url(std::string_view text) {
     return parse_url(text).str();
 }
 
+std::optional<std::string> try_normalize_peer_url(std::string_view text) {
+    try {
+        return normalize_peer_url(text);
+    } catch (const Error&) {
+        return std::nullopt;
+    }
+}
+
 std::string local_url(std::string_view host, int port) {
     std::string h(host);
     if (h == "0.0.0.0" || h.empty()) h = "127.0.0.1";

@@ -5,6 +5,7 @@
 // equal, so a peer is never listed twice.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -34,6 +35,8 @@ Url parse_url(std::string_view text);
 
 /// parse_url(text).str(): the form peers are stored in.
 std::string normalize_peer_url(std::string_view text);
+/// The same, or nothing for text that is not a node address.
+std::optional<std::string> try_normalize_peer_url(std::string_view text);
 
 /// The URL a client on this machine uses for a server listening on host:port: the any-address
 /// ("0.0.0.0", "::") becomes the loopback address, and an IPv6 address is bracketed

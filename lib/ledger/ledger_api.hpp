@@ -45,8 +45,9 @@ public:
     /// /register_node does; returns the peers afterwards.
     virtual std::vector<std::string> add_peer(const std::string& peer) = 0;
     /// Registers with the node at url and syncs from it (a node's /register_with); returns the
-    /// node's message.
-    virtual std::string register_with(const std::string& url) = 0;
+    /// node's message. A reference node replaces its chain with url's whatever their lengths:
+    /// unless force, that is refused when it would lose blocks.
+    virtual std::string register_with(const std::string& url, bool force = false) = 0;
 };
 
 inline json::Value LedgerApi::peer_status() {

@@ -1,11 +1,16 @@
 #pragma once
-// Transactions are JSON objects. A new one needs non-empty string "author" and "content" (the
-// reference accepts any truthy value; chainctl also insists on strings, so that every client can
-// display them); any other fields are kept. The node, not the client, sets "timestamp".
+// Transactions are JSON objects. A new one needs "author" and "content", each present and true
+// by Python's rules, exactly as the reference node checks them (`if not tx.get(field)`): a
+// non-empty string, a non-zero number, a non-empty array or object, true (NaN counts as true,
+// as in Python). So {"author": 5, "content": ["list"]} is a transaction, and "", 0, false, null,
+// [] and {} are not. Any other fields are kept. The node, not the client, sets "timestamp".
 
 #include "json/value.hpp"
 
 namespace chain::ledger {
+
+/// Whether Python's bool(value) is true for the value json.loads makes of it.
+bool truthy(const json::Value& value);
 
 /// Throws chain::Error with a reason a client can act on when tx is not an acceptable new
 /// transaction.

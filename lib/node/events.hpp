@@ -29,6 +29,18 @@ struct Source {
     Kind kind = Kind::Local;
     std::string peer;    // the peer's address, when known
     std::string peer_id; // the peer's node id, when it sent one
+    std::string remote;  // the address the request came from, for a request
+    /// Peers the sender says already hold the block (X-Chainctl-Held-By): it is not announced
+    /// to them. Honoured only when the sender is a peer.
+    std::vector<std::string> held_by;
+
+    /// A source of that kind, and the peer's address when there is one.
+    static Source of(Kind kind, std::string peer = {}) {
+        Source s;
+        s.kind = kind;
+        s.peer = std::move(peer);
+        return s;
+    }
 };
 
 /// "local", "mined", "peer" or "sync".

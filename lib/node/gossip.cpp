@@ -48,15 +48,32 @@ void Gossip::announce(std::uint64_t height, const Source& except) {
     // The reference's announcement: json.dumps(block, sort_keys=True), hash included.
     auto body = std::make_shared<const std::string>(json::dump_canonical(*block));
     const std::optional<std::string> sender = m_peers.url_of_id(except.peer_id);
+    // Who holds the block already: the sender and whoever it said holds it. They are skipped,
+    // and named to the others, so that a node further on does not send it back to them either
+    // (a reference node answers a block it holds with a 500).
+    std::vector<std::string> held_by = except.held_by;
+    for (const std::optional<std::string>& url : {std::optional(except.peer), sender})
+        if (url && !url->empty() &&
+            std::find(held_by.begin(), held_by.end(), *url) == held_by.end())
+            held_by.insert(held_by.begin(), *url);
+    if (held_by.size() > k_max_held_by) held_by.resize(k_max_held_by);
+    auto shared_held = std::make_shared<const std::vector<std::string>>(std::move(held_by));
     for (const std::string& peer : m_state.peers()) {
-        if (peer == except.peer || (sender && peer == *sender) || m_peers.is_self(peer)) continue;
+        if (std::find(shared_held->begin(), shared_held->end(), peer) != shared_held->end() ||
+            m_peers.is_self(peer))
+            continue;
         // A peer that did not answer lately is skipped until its backoff ends; its next sync
         // (or the next block's announcement) repairs what it missed.
         if (m_peers.backed_off(peer)) continue;
-        bool queued = m_calls.post([this, peer, body] {
+        // A reference node answers a block it already holds with a 500 (and a traceback in its
+        // log): it is sent only blocks past the chain it was last seen to hold.
+        if (PeerInfo info = m_peers.get(peer);
+            info.kind == NodeKind::Reference && info.length && *info.length > height)
+            continue;
+        bool queued = m_calls.post([this, peer, body, shared_held] {
             try {
                 NodeClient client = m_client_for(peer, 10);
-                BlockAnswer answer = client.add_block(*body);
+                BlockAnswer answer = client.add_block(*body, *shared_held);
                 m_peers.answered(peer);
                 if (answer.status >= 400 && m_log)
                     m_log("announce to " + peer + ": HTTP " + std::to_string(answer.status) + ": " +

@@ -125,6 +125,7 @@ MineReport Miner::serve_one() {
         json::Value block = ledger::make_block(job->index, job->transactions, timestamp,
                                                job->previous_hash, result.nonce, result.hash);
         if (!m_state.commit_mined(*job, block)) continue; // the chain changed: mine again
+        if (m_after) m_after(block);
         const auto index = static_cast<std::size_t>(job->index);
         // Tell what happened: a longer chain may have replaced the block already.
         if (m_state.hash(index) == result.hash) {

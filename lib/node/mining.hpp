@@ -40,6 +40,12 @@ public:
     /// Called on the miner's thread before each request is served (to catch up with a longer
     /// chain first); set before the first request.
     void before_mining(std::function<void()> hook) { m_before = std::move(hook); }
+    /// Called on the miner's thread right after a mined block is committed, before the answer
+    /// says whether it is still on the chain (a longer chain may replace it at any moment; tests
+    /// make that moment this one).
+    void after_commit(std::function<void(const json::Value& block)> hook) {
+        m_after = std::move(hook);
+    }
     void stop();
     /// Waits for the miner's thread to end (after stop()).
     void join();
@@ -52,6 +58,7 @@ private:
     unsigned m_threads;
     std::function<void(const std::string&)> m_log;
     std::function<void()> m_before;
+    std::function<void(const json::Value&)> m_after;
     EventBus::Subscription m_tip_watch;
 
     std::mutex m_mutex;

@@ -199,7 +199,7 @@ void Node::probe(const std::string& peer) {
             // A reference node has no cheap endpoint: its /chain is read up to the length, and
             // asked less often.
             m_peers.heard_reference(peer, client.length());
-            next = std::max(5 * next, 10.0);
+            next = 5 * next;
         }
         PeerInfo info = m_peers.get(peer);
         if (info.length && *info.length > m_state.summary().length) m_syncer.request(peer);
@@ -230,16 +230,51 @@ void Node::log_event(const Event& event) const {
     if (!line.empty()) log(line);
 }
 
-BlockResult Node::receive_block(const json::Value& block, const Source& source) {
-    BlockResult result = m_state.add_block(block, source);
+namespace {
+
+// The address in a URL's host as the server sees a client's: "localhost" is the loopback.
+bool same_host(const std::string& url_host, std::string remote) {
+    if (remote.starts_with("::ffff:")) remote = remote.substr(7); // IPv4 in IPv6
+    if (url_host == "localhost") return remote == "127.0.0.1" || remote == "::1";
+    return url_host == remote;
+}
+
+} // namespace
+
+std::string Node::reference_peer_at(const std::string& remote) const {
+    std::string found;
+    for (const std::string& peer : m_state.peers()) {
+        auto url = http::parse_url(peer);
+        if (!same_host(url.host, remote) || m_peers.get(peer).kind != NodeKind::Reference) continue;
+        if (!found.empty()) return ""; // two reference nodes on that host: cannot tell which
+        found = peer;
+    }
+    return found;
+}
+
+BlockResult Node::receive_block(const json::Value& block, const Source& claimed) {
+    Source source = claimed;
+    // A reference node announces without saying who it is: when it is the only reference peer
+    // at the address the block came from, it is the sender, and is not sent the block back.
+    if (source.peer.empty() && source.peer_id.empty() && !source.remote.empty())
+        source.peer = reference_peer_at(source.remote);
     // The sender's address is only a claim (X-Chainctl-Origin): what it says of a chain is
     // noted only for a peer, so that no request can make the node track or trust a stranger.
     const std::vector<std::string> peers = m_state.peers();
-    const bool is_peer = std::find(peers.begin(), peers.end(), source.peer) != peers.end();
-    if (is_peer && result.verdict != BlockVerdict::Invalid) {
+    auto is_peer = [&](const std::string& url) {
+        return std::find(peers.begin(), peers.end(), url) != peers.end();
+    };
+    if (!is_peer(source.peer)) source.held_by.clear();
+    std::erase_if(source.held_by, [&](const std::string& url) { return !is_peer(url); });
+    BlockResult result = m_state.add_block(block, source);
+    if (is_peer(source.peer) && result.verdict != BlockVerdict::Invalid) {
         if (const json::Value* index = block.find("index");
-            index && index->type() == json::Type::Int)
-            m_peers.heard_length(source.peer, static_cast<std::size_t>(index->as_int()) + 1);
+            index && index->type() == json::Type::Int) {
+            const auto length = static_cast<std::size_t>(index->as_int()) + 1;
+            m_peers.heard_length(source.peer, length);
+            for (const std::string& url : source.held_by)
+                m_peers.heard_length(url, length);
+        }
     }
     if (result.verdict == BlockVerdict::NotNext) m_syncer.request(source.peer);
     return result;
@@ -290,7 +325,7 @@ void Node::register_with(const std::string& url, const std::string& self_url) {
     } catch (const http::StatusError& e) {
         throw http::StatusError(502, e.what());
     }
-    AdoptResult adopted = m_state.adopt_file(incoming, Source{Source::Kind::Sync, url, ""});
+    AdoptResult adopted = m_state.adopt_file(incoming, Source::of(Source::Kind::Sync, url));
     if (adopted.outcome == AdoptResult::Outcome::Invalid)
         throw http::StatusError(502, "the node at " + url +
                                          " sent a chain that is not valid: " + adopted.reason);

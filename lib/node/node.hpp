@@ -104,6 +104,8 @@ public:
     /// Whether url names this node by one of the addresses it was configured with.
     bool is_own_address(const std::string& url) const;
 
+    /// The reference peer at this client address, when exactly one is known there; "".
+    std::string reference_peer_at(const std::string& remote) const;
     /// A client for a peer, sending this node's id and address.
     NodeClient client_for(const std::string& url, double read_timeout_s = 0);
 

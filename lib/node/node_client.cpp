@@ -66,7 +66,8 @@ NodeClient::NodeClient(http::Client& client, const std::string& url, NodeClientO
 http::Answer NodeClient::call(std::string_view method, std::string_view endpoint,
                               std::string_view body, double read_timeout_s,
                               std::size_t max_response, const io::Cancellation* cancel,
-                              double deadline_s, std::function<bool(std::string_view)> sink) {
+                              double deadline_s, std::function<bool(std::string_view)> sink,
+                              const http::Headers* extra) {
     http::CallOptions o;
     o.connect_timeout_s = m_options.connect_timeout_s;
     o.read_timeout_s = read_timeout_s > 0 ? read_timeout_s : m_options.read_timeout_s;
@@ -78,6 +79,9 @@ http::Answer NodeClient::call(std::string_view method, std::string_view endpoint
     if (!m_options.self_id.empty()) o.headers.add(std::string(k_node_id_header), m_options.self_id);
     if (!m_options.self_url.empty())
         o.headers.add(std::string(k_origin_header), m_options.self_url);
+    if (extra)
+        for (const auto& [name, value] : *extra)
+            o.headers.add(name, value);
     http::Answer a = m_client.request(m_url, method, endpoint, body, o);
     if (a.headers.get(k_self_header) == "1")
         throw IsSelf("the node at " + m_url.str() + " is this node itself");
@@ -250,8 +254,14 @@ ledger::MineOutcome NodeClient::mine(double timeout_s, const io::Cancellation* c
     return outcome;
 }
 
-BlockAnswer NodeClient::add_block(std::string_view block_json) {
-    http::Answer a = call("POST", "add_block", block_json);
+BlockAnswer NodeClient::add_block(std::string_view block_json,
+                                  const std::vector<std::string>& held_by) {
+    http::Headers extra;
+    std::string list;
+    for (std::size_t i = 0; i < held_by.size() && i < k_max_held_by; ++i)
+        list += (i ? "," : "") + held_by[i];
+    if (!list.empty()) extra.add(std::string(k_held_by_header), list);
+    http::Answer a = call("POST", "add_block", block_json, 0, 0, nullptr, 0, nullptr, &extra);
     return {a.status, a.is_json() ? a.reason() : trimmed(a.body)};
 }
 

@@ -48,6 +48,11 @@ inline constexpr std::string_view k_origin_header = "X-Chainctl-Origin";
 /// The header a node answers with when a request carries its own id.
 inline constexpr std::string_view k_self_header = "X-Chainctl-Self";
 
+/// The header of a relayed block that names the nodes known to hold it already (the reference
+/// node it came from, say), comma-separated, at most k_max_held_by of them.
+inline constexpr std::string_view k_held_by_header = "X-Chainctl-Held-By";
+inline constexpr std::size_t k_max_held_by = 8;
+
 /// A chainctl node's GET /health.
 struct Health {
     std::string id;  // the node's id for this run of its process
@@ -117,8 +122,9 @@ public:
     /// the caller stops waiting at once (the outcome is Cancelled; the node may still commit
     /// the block).
     ledger::MineOutcome mine(double timeout_s = 0, const io::Cancellation* cancel = nullptr);
-    /// POST /add_block with a block's JSON text.
-    BlockAnswer add_block(std::string_view block_json);
+    /// POST /add_block with a block's JSON text; held_by names nodes known to hold it already.
+    BlockAnswer add_block(std::string_view block_json,
+                          const std::vector<std::string>& held_by = {});
     /// POST /register_node {"node_address": self_url}: the node's /chain body, as its answer;
     /// within deadline_s in all, if not 0.
     std::string register_node(const std::string& self_url, double deadline_s = 0);
@@ -136,7 +142,8 @@ private:
     http::Answer call(std::string_view method, std::string_view endpoint,
                       std::string_view body = {}, double read_timeout_s = 0,
                       std::size_t max_response = 0, const io::Cancellation* cancel = nullptr,
-                      double deadline_s = 0, std::function<bool(std::string_view)> sink = nullptr);
+                      double deadline_s = 0, std::function<bool(std::string_view)> sink = nullptr,
+                      const http::Headers* extra = nullptr);
     /// A call whose (large) answer goes into a file; its size. Throws like call(), and
     /// StatusError for an answer other than 200.
     std::uint64_t call_to_file(std::string_view method, std::string_view endpoint,

@@ -12,6 +12,7 @@
 #include "json/write.hpp"
 #include <algorithm>
 #include <future>
+#include <limits>
 #include <set>
 
 namespace chain::node {
@@ -20,6 +21,16 @@ namespace {
 
 // Events are published while the write lock is held, so that their order is the order of the
 // commits; publishing only queues them.
+
+// The node's stamp on a pending transaction (its line); transactions without one sort last.
+double timestamp_of(const std::string& line) {
+    json::Value tx = json::parse(line);
+    const json::Value* ts = tx.find("timestamp");
+    if (!ts || !ts->is_number()) return std::numeric_limits<double>::infinity();
+    return ts->is_float()                  ? ts->as_float()
+           : ts->type() == json::Type::Int ? static_cast<double>(ts->as_int())
+                                           : std::numeric_limits<double>::infinity();
+}
 
 // Transactions are the same when their canonical JSON is.
 void add_canonical_transactions(const json::Value& block, std::set<std::string>& out) {
@@ -42,6 +53,18 @@ NodeState::NodeState(store::Repository repo, EventBus& events, StateLimits limit
         m_store.prepare_tip(); // validates a file chainctl did not write last
         m_index = store::ChainIndex::load(m_repo);
         set_pending(store::PendingStore(m_repo.pending_path()).read_lines());
+        // Peers wherever they came from (a hand-edited or adopted chain.json) are kept as the
+        // reference needs them: normalised, once each; anything else is left out.
+        std::vector<std::string> normal;
+        for (const std::string& peer : m_index.peers())
+            if (auto n = http::try_normalize_peer_url(peer);
+                n && std::find(normal.begin(), normal.end(), *n) == normal.end())
+                normal.push_back(*n);
+        if (normal != m_index.peers()) {
+            store::Change change;
+            change.peers = normal;
+            m_index.apply(change, m_store.commit(m_index.tip(), change));
+        }
     }
     m_committer = std::thread([this] { run_committer(); });
 }
@@ -378,6 +401,12 @@ AdoptResult NodeState::adopt(std::string_view text, const Source& source, io::Ma
         }
     }
 
+    // Oldest first, as tx list promises: the orphaned transactions were stamped before the
+    // ones that arrived since.
+    std::stable_sort(pending.begin(), pending.end(),
+                     [](const std::string& a, const std::string& b) {
+                         return timestamp_of(a) < timestamp_of(b);
+                     });
     store::Change change;
     change.replacement = writer.path();
     change.pending = std::move(pending);
@@ -491,7 +520,7 @@ bool NodeState::commit_mined(const MiningJob& job, const json::Value& block) {
     commit_locked(change, std::nullopt);
     m_events.publish(BlockAppended{static_cast<std::uint64_t>(job.index),
                                    block.find("hash")->as_string(), job.transactions.size(),
-                                   Source{Source::Kind::Mined, "", ""}});
+                                   Source::of(Source::Kind::Mined)});
     return true;
 }
 

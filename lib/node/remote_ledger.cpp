@@ -47,7 +47,26 @@ std::vector<std::string> RemoteLedger::add_peer(const std::string& peer) {
     return m_node.peers();
 }
 
-std::string RemoteLedger::register_with(const std::string& url) {
+std::string RemoteLedger::register_with(const std::string& url, bool force) {
+    if (!force && m_node.kind() == NodeKind::Reference) {
+        NodeClient target(m_client, url, m_node.options());
+        const std::size_t ours = m_node.length();
+        const std::size_t theirs = target.length();
+        bool loses = theirs < ours;
+        if (theirs == ours && ours > 1) {
+            // Equal lengths: blocks are lost unless the chains are the same.
+            ledger::ChainDocument a = m_node.chain(), b = target.chain();
+            loses = a.blocks.back() != b.blocks.back();
+        }
+        if (loses)
+            throw Error("the reference node at " + location() + " holds " + std::to_string(ours) +
+                        " blocks and the node at " + target.location() + " " +
+                        std::to_string(theirs) + (theirs == ours ? " others" : "") +
+                        "; its /register_with replaces its chain with the other node's "
+                        "whatever their lengths, so it would lose blocks. Register the other "
+                        "node with it instead (chainctl peer register --with " +
+                        location() + " --node " + target.location() + "), or use --force");
+    }
     return m_node.register_with(url, k_register_timeout_s);
 }
 

@@ -23,7 +23,9 @@ public:
     std::vector<std::string> peers() override;
     json::Value peer_status() override;
     std::vector<std::string> add_peer(const std::string& peer) override;
-    std::string register_with(const std::string& url) override;
+    /// For a reference node, first compares its chain with url's: it would replace its own
+    /// with a shorter one, or another of the same length, so unless force that is refused.
+    std::string register_with(const std::string& url, bool force = false) override;
 
     NodeClient& client() { return m_node; }
 

@@ -63,12 +63,23 @@ std::string node_address(const Request& q) {
 
 // Who sent a request, from the headers a chainctl node sends with its calls.
 Source source_of(const Request& q) {
-    Source s{Source::Kind::Peer, "", q.header(k_node_id_header)};
+    Source s = Source::of(Source::Kind::Peer);
+    s.peer_id = q.header(k_node_id_header);
+    s.remote = q.remote;
     std::string origin = q.header(k_origin_header);
     try {
         if (!origin.empty()) s.peer = http::normalize_peer_url(origin);
     } catch (const Error&) {
         // an origin that is not a URL names nobody
+    }
+    // "url,url,...": the nodes the sender knows to hold the block; what is not a URL is ignored.
+    const std::string held_header = q.header(k_held_by_header);
+    std::string_view held = held_header;
+    while (!held.empty() && s.held_by.size() < k_max_held_by) {
+        std::size_t comma = held.find(',');
+        if (auto url = http::try_normalize_peer_url(std::string(held.substr(0, comma))))
+            s.held_by.push_back(*url);
+        held = comma == std::string_view::npos ? std::string_view{} : held.substr(comma + 1);
     }
     return s;
 }

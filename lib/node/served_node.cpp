@@ -1,5 +1,6 @@
 #include "node/served_node.hpp"
 
+#include "http/url.hpp"
 #include "proc/child_process.hpp"
 
 #include <unistd.h>
@@ -11,7 +12,7 @@ std::unique_ptr<ServedNode> ServedNode::start(const std::filesystem::path& direc
     bool created = false;
     if (!store::Repository::exists_at(directory)) {
         if (!create_if_missing) store::Repository::open(directory); // throws, saying why
-        store::Repository::init(directory, std::nullopt);
+        store::Repository::init(directory, std::nullopt, http::try_normalize_peer_url);
         created = true;
     }
     store::Repository repo = store::Repository::open(directory);

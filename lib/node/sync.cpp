@@ -134,7 +134,7 @@ std::optional<std::string> Syncer::run_once(const std::string& preferred) {
         try {
             NodeClient client = m_client_for(peer, m_options.read_timeout_s);
             client.chain_to_file(incoming, m_options.read_timeout_s);
-            r = m_state.adopt_file(incoming, Source{Source::Kind::Sync, peer, ""});
+            r = m_state.adopt_file(incoming, Source::of(Source::Kind::Sync, peer));
         } catch (const http::Unreachable& e) {
             m_peers.failed(peer, e.what());
             if (m_log) m_log("sync: " + std::string(e.what()));

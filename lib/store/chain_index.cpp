@@ -5,6 +5,7 @@
 #include "store/chain_layout.hpp"
 
 #include "json/parse.hpp"
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <fcntl.h>
@@ -211,9 +212,8 @@ ChainIndex ChainWriter::finish(const std::vector<std::string>& peers) {
     return m_index;
 }
 
-void rewrite_in_layout(const Repository& repo, std::string_view text,
-                       const std::optional<std::vector<std::string>>& peers,
-                       io::MappedFile* source) {
+std::size_t rewrite_in_layout(const Repository& repo, std::string_view text,
+                              const PeerFilter& peer_filter, io::MappedFile* source) {
     ChainWriter writer(repo);
     std::vector<ledger::Problem> ignored;
     std::size_t count = 0;
@@ -224,12 +224,22 @@ void rewrite_in_layout(const Repository& repo, std::string_view text,
             if (source && ++count % 1024 == 0) source->release_before(reader.offset());
         },
         ignored, [&] { writer.restart(); });
-    writer.finish(peers ? *peers : meta.peers);
+    std::vector<std::string> peers;
+    std::size_t dropped = 0;
+    for (const std::string& peer : meta.peers) {
+        std::optional<std::string> kept = peer_filter ? peer_filter(peer) : peer;
+        if (kept && std::find(peers.begin(), peers.end(), *kept) == peers.end())
+            peers.push_back(std::move(*kept));
+        else
+            ++dropped;
+    }
+    writer.finish(peers);
     if (::rename(writer.path().c_str(), repo.chain_path().c_str()) != 0)
         throw Error("cannot rename " + writer.path().string() + " to " +
                     repo.chain_path().string() + ": " + io::errno_text(errno));
     writer.committed();
     io::sync_directory(repo.root());
+    return dropped;
 }
 
 } // namespace chain::store

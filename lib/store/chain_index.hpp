@@ -104,9 +104,9 @@ private:
 /// Writes text (a valid chain file, checked by the caller, in any spelling of the format) as the
 /// repository's chain.json in the layout, replacing it atomically. It streams block by block, so
 /// memory stays flat however long the chain; source, if given, is let go of as it is read. The
-/// peers are the file's own unless others are given.
-void rewrite_in_layout(const Repository& repo, std::string_view text,
-                       const std::optional<std::vector<std::string>>& peers = std::nullopt,
-                       io::MappedFile* source = nullptr);
+/// peers are the file's own, through peer_filter if given (duplicates after it dropped). Returns
+/// how many peers were left out.
+std::size_t rewrite_in_layout(const Repository& repo, std::string_view text,
+                              const PeerFilter& peer_filter = {}, io::MappedFile* source = nullptr);
 
 } // namespace chain::store

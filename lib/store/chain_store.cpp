@@ -137,7 +137,7 @@ ChainTip ChainStore::prepare_tip() const {
         record_stamp();
         return *tip;
     }
-    rewrite_in_layout(m_repo, file.view(), std::nullopt, &file);
+    rewrite_in_layout(m_repo, file.view(), {}, &file);
     record_stamp();
     auto tip = read_tip();
     if (!tip) throw Error("internal error: " + path().string() + " unreadable after rewriting it");

@@ -106,7 +106,7 @@ std::vector<std::string> LocalLedger::add_peer(const std::string& peer) {
     return chain.commit(tip, change).peers;
 }
 
-std::string LocalLedger::register_with(const std::string&) {
+std::string LocalLedger::register_with(const std::string&, bool) {
     throw Error("peer register needs a running node: start one with 'chainctl node serve' in " +
                 m_repo.root().string() + ", or give --node URL");
 }

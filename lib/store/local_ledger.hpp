@@ -32,7 +32,7 @@ public:
     /// starts.
     std::vector<std::string> add_peer(const std::string& peer) override;
     /// Needs a running node: throws, saying so.
-    std::string register_with(const std::string& url) override;
+    std::string register_with(const std::string& url, bool force = false) override;
 
 private:
     Repository m_repo;

@@ -80,7 +80,8 @@ Repository Repository::discover(const DiscoverOptions& options) {
                 "; run 'chainctl init' to create one here, or use -C DIR");
 }
 
-InitResult Repository::init(const fs::path& dir, std::optional<int> difficulty) {
+InitResult Repository::init(const fs::path& dir, std::optional<int> difficulty,
+                            const PeerFilter& peer_filter) {
     InitResult result;
     result.root = absolute_clean(dir);
     std::error_code ec;
@@ -105,8 +106,8 @@ InitResult Repository::init(const fs::path& dir, std::optional<int> difficulty) 
         result.difficulty = report.difficulty;
         result.blocks = report.blocks;
         result.adopted = true;
-        rewrite_in_layout(Repository(result.root, result.difficulty), file.view(), std::nullopt,
-                          &file);
+        result.peers_dropped = rewrite_in_layout(Repository(result.root, result.difficulty),
+                                                 file.view(), peer_filter, &file);
     } else {
         result.difficulty = difficulty.value_or(ledger::k_default_difficulty);
         result.blocks = 1;

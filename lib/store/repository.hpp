@@ -15,6 +15,7 @@
 #include "io/file_io.hpp"
 #include "store/file_lock.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -31,11 +32,16 @@ struct DiscoverOptions {
     fs::path cwd;                      // otherwise start here
 };
 
+/// Turns a peer address into the form the repository keeps (normalised), or nothing to leave
+/// it out. The store has no URL code of its own: callers that know URLs hand it this.
+using PeerFilter = std::function<std::optional<std::string>(std::string_view)>;
+
 struct InitResult {
     fs::path root;
     int difficulty = 0;
     std::size_t blocks = 0;
-    bool adopted = false; // an existing chain.json was kept
+    bool adopted = false;          // an existing chain.json was kept
+    std::size_t peers_dropped = 0; // peers of an adopted file that peer_filter left out
 };
 
 class Repository {
@@ -47,8 +53,10 @@ public:
     /// Whether dir is the root of a repository.
     static bool exists_at(const fs::path& dir);
     /// Creates a repository in dir (created if missing). An existing valid chain.json there is
-    /// kept (and its "difficulty" used unless one is given). Throws if dir already is one.
-    static InitResult init(const fs::path& dir, std::optional<int> difficulty);
+    /// kept (and its "difficulty" used unless one is given), its peers passed through
+    /// peer_filter. Throws if dir already is one.
+    static InitResult init(const fs::path& dir, std::optional<int> difficulty,
+                           const PeerFilter& peer_filter = {});
 
     const fs::path& root() const { return m_root; }
     int difficulty() const { return m_difficulty; }

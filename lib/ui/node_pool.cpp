@@ -5,12 +5,48 @@
 
 namespace chain::ui {
 
-NodePool::NodePool(const std::vector<std::string>& urls, node::NodeClientOptions options)
-    : m_options(std::move(options)) {
+NodePool::NodePool(const std::vector<std::string>& urls, node::NodeClientOptions options,
+                   double recheck_s)
+    : m_options(std::move(options)), m_recheck_s(recheck_s) {
     if (urls.empty()) throw Error("give at least one node with --node URL");
     for (const std::string& url : urls)
         m_nodes.push_back(http::parse_url(url).str());
     m_state.assign(m_nodes.size(), NodeStatus::State::Untried);
+    if (m_recheck_s > 0) m_recheck = std::thread([this] { recheck_loop(); });
+}
+
+NodePool::~NodePool() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_stopping = true;
+    }
+    m_cv.notify_all();
+    if (m_recheck.joinable()) m_recheck.join();
+}
+
+void NodePool::recheck_loop() {
+    std::unique_lock lock(m_mutex);
+    const auto every = std::chrono::duration<double>(m_recheck_s);
+    while (!m_cv.wait_for(lock, every, [&] { return m_stopping; })) {
+        std::vector<std::size_t> down;
+        for (std::size_t i = 0; i < m_nodes.size(); ++i)
+            if (m_state[i] == NodeStatus::State::Down) down.push_back(i);
+        lock.unlock();
+        for (std::size_t i : down) {
+            bool up = false;
+            try {
+                node::NodeClient client(m_client, m_nodes[i], m_options);
+                client.length(); // /health of a chainctl node, the start of a reference's /chain
+                up = true;
+            } catch (const http::Unreachable&) {
+            } catch (const std::exception&) {
+                up = true; // it answered, if strangely
+            }
+            std::lock_guard relock(m_mutex);
+            if (up) m_state[i] = NodeStatus::State::Up;
+        }
+        lock.lock();
+    }
 }
 
 std::string NodePool::with_node(const std::function<void(node::NodeClient&)>& f,

@@ -6,9 +6,11 @@
 #include "http/client.hpp"
 #include "node/node_client.hpp"
 
+#include <condition_variable>
 #include <functional>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace chain::ui {
@@ -20,7 +22,13 @@ struct NodeStatus {
 
 class NodePool {
 public:
-    NodePool(const std::vector<std::string>& urls, node::NodeClientOptions options);
+    /// Nodes found down are asked again every recheck_s seconds in the background, so the page
+    /// shows their real state; the node in use stays the one in use while it answers.
+    NodePool(const std::vector<std::string>& urls, node::NodeClientOptions options,
+             double recheck_s = 2);
+    ~NodePool();
+    NodePool(const NodePool&) = delete;
+    NodePool& operator=(const NodePool&) = delete;
 
     /// Calls f with a client for the current node, failing over to the others (in order) when
     /// it cannot be reached; any answer, even a refusal, counts as reached. Returns the URL of
@@ -32,12 +40,18 @@ public:
     std::vector<NodeStatus> status() const;
 
 private:
+    void recheck_loop();
+
     http::Client m_client;
     std::vector<std::string> m_nodes;
     node::NodeClientOptions m_options;
     mutable std::mutex m_mutex;
     std::size_t m_current = 0;
     std::vector<NodeStatus::State> m_state;
+    double m_recheck_s;
+    std::condition_variable m_cv;
+    bool m_stopping = false;
+    std::thread m_recheck;
 };
 
 } // namespace chain::ui

@@ -2,6 +2,7 @@
 
 #include "error.hpp"
 #include "http/failure.hpp"
+#include "ledger/transaction.hpp"
 #include "ui/embedded_files.hpp"
 
 #include "json/parse.hpp"
@@ -134,6 +135,23 @@ void UiServer::stop() {
     m_server.stop();
 }
 
+http::Response UiServer::post(const json::Value& author, const json::Value& content) {
+    json::Value tx = json::Object{{"author", author}, {"content", content}};
+    try {
+        ledger::check_new_transaction(tx); // the same rule as every node's
+    } catch (const Error& e) {
+        return reply_error(400, e.what());
+    }
+    try {
+        std::string used = m_pool.with_node([&](node::NodeClient& n) { n.add_transaction(tx); });
+        return reply_json(201, json::Object{{"ok", true}, {"node", used}});
+    } catch (const http::StatusError& e) {
+        return reply_error(400, e.what());
+    } catch (const Error& e) {
+        return reply_error(502, e.what());
+    }
+}
+
 std::string UiServer::state_json() {
     json::Object state;
     try {
@@ -262,19 +280,25 @@ void UiServer::install_routes() {
             }
             const json::Value* author = body.is_object() ? body.find("author") : nullptr;
             const json::Value* content = body.is_object() ? body.find("content") : nullptr;
-            if (!author || !author->is_string() || author->as_string().empty() || !content ||
-                !content->is_string() || content->as_string().empty())
-                return reply_error(400, "both the author and the content are needed");
-            try {
-                std::string used = m_pool.with_node([&](node::NodeClient& n) {
-                    n.add_transaction(json::Object{{"author", *author}, {"content", *content}});
-                });
-                return reply_json(201, json::Object{{"ok", true}, {"node", used}});
-            } catch (const http::StatusError& e) {
-                return reply_error(400, e.what());
-            } catch (const Error& e) {
-                return reply_error(502, e.what());
+            return post(author ? *author : json::Value(), content ? *content : json::Value());
+        },
+        http::Lane::Slow);
+
+    // The reference web client's form: author and content, form-encoded; like the reference
+    // client, it answers with a redirect to the page whatever the node said.
+    m_router.add(
+        "POST", "/submit",
+        [this](const Request& q) {
+            json::Value author(""), content("");
+            for (auto& [key, value] : http::parse_form(q.body)) {
+                if (key == "author") author = std::move(value);
+                if (key == "content") content = std::move(value);
             }
+            Response answer = post(author, content);
+            Response r = secured(Response::text(
+                302, answer.status == 201 ? "posted" : std::string(answer.body_text())));
+            r.headers.set("Location", "/");
+            return r;
         },
         http::Lane::Slow);
 

@@ -6,6 +6,8 @@
 //                    transactions and the posts (newest first, each with its block and hash)
 //   POST /api/post   {"author", "content"}: sent to the node's /new_transaction
 //   POST /api/mine   asks the node to mine; returns its answer
+//   POST /submit     the reference web client's form (author, content), answered with a
+//                    redirect to the page, as that client does
 //
 // Only the page's own origin may use it: a request for a Host the server was not told about is
 // refused (DNS rebinding), and so is a POST that a browser says comes from another origin.
@@ -55,6 +57,8 @@ public:
 
     /// The /api/state document.
     std::string state_json();
+    /// A post sent to the node in use: 201, 400 (not a transaction, or refused), 502 (no node).
+    http::Response post(const json::Value& author, const json::Value& content);
 
 private:
     void install_routes();

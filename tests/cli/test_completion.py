@@ -34,8 +34,9 @@ class CompletionFilesTest(ChainctlTestCase):
         doc = self.ok("completion", "zsh", "--json").json()
         self.assertEqual(doc, {"shell": "zsh", "script": (COMPLETIONS / "_chainctl").read_text()})
 
-    def test_the_completion_command_is_hidden_and_checks_its_argument(self):
-        self.assertNotIn("completion", self.ok("--help").out)
+    def test_the_completion_command_is_listed_and_checks_its_argument(self):
+        # Listed, so that `chainctl help completion` and the command list agree (issue 9).
+        self.assertIn("completion", self.ok("--help").out)
         self.fails(2, "completion", "tcsh")
 
 

@@ -51,14 +51,25 @@ class TxAddTest(ChainctlTestCase):
         stored = self.ok("tx", "list", "--json", "-C", self.repo).json()
         self.assertEqual(stored, [tx])
 
-    def test_author_and_content_are_required_and_non_empty(self):
+    def test_author_and_content_are_required_and_true_as_the_reference_checks(self):
+        # As the reference: each present and true by Python's rules, of any type.
+        for body in ('{"author": 5, "content": ["list"]}', '{"author": true, "content": {"k": 1}}',
+                     '{"author": " ", "content": NaN}', '{"author": 18446744073709551616, "content": 0.5}'):
+            with self.subTest(body=body):
+                self.assertEqual(self.add("-", stdin=body).code, 0)
+        self.assertEqual(len(self.ok("tx", "list", "--json", "-C", self.repo).json()), 4)
+        self.ok("mine", "-C", self.repo)
         for body, fragment in [
             ('{"content": "c"}', '"author" is required'),
             ('{"author": "a"}', '"content" is required'),
             ('{"author": "", "content": "c"}', '"author" must not be empty'),
             ('{"author": "a", "content": ""}', '"content" must not be empty'),
-            ('{"author": 5, "content": "c"}', '"author" must be a string, found integer'),
-            ('{"author": "a", "content": null}', '"content" must be a string, found null'),
+            ('{"author": 0, "content": "c"}', '"author" must not be 0'),
+            ('{"author": "a", "content": null}', '"content" must not be null'),
+            ('{"author": false, "content": "c"}', '"author" must not be false'),
+            ('{"author": "a", "content": []}', '"content" must not be []'),
+            ('{"author": "a", "content": {}}', '"content" must not be {}'),
+            ('{"author": -0.0, "content": "c"}', '"author" must not be -0.0'),
             ('["author", "content"]', "must be a JSON object, found array"),
         ]:
             with self.subTest(body=body):

@@ -43,7 +43,8 @@ class BadInputTest(ChainctlTestCase):
     def test_wrong_types_and_missing_fields(self):
         self.check("POST", "new_transaction", {"author": "a"}, 400, '"content" is required')
         self.check("POST", "new_transaction", {"author": "", "content": "c"}, 400, '"author" must not be empty')
-        self.check("POST", "new_transaction", {"author": ["a"], "content": "c"}, 400, '"author" must be a string, found array')
+        self.check("POST", "new_transaction", {"author": [], "content": "c"}, 400, '"author" must not be []')
+        self.check("POST", "new_transaction", {"author": "a", "content": 0}, 400, '"content" must not be 0')
         self.check("POST", "new_transaction", [1, 2], 400, "must be a JSON object, found array")
         self.check("POST", "new_transaction", "null", 400, "found null")
         self.check("POST", "register_node", {"address": "http://x/"}, 400, 'send {"node_address"')

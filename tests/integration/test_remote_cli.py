@@ -54,7 +54,7 @@ class RemoteCliTest(ChainctlTestCase):
         r = run("tx", "list", "--node", "http://no-such-host.invalid:8000")
         self.assertEqual(r.err, "chainctl: error: cannot reach http://no-such-host.invalid:8000/: unknown host no-such-host.invalid\n")
         r = run("tx", "list", "--node", "127.0.0.1:8000")
-        self.assertEqual(r.code, 1)
+        self.assertEqual(r.code, 2)  # a malformed value is a usage error (issue 9)
         self.assertIn("must be an http or https URL", r.err)
 
     def test_local_commands_go_through_the_node_that_serves_the_repository(self):

@@ -14,7 +14,8 @@ the defects chainctl fixes (which tests must expect when they meet them):
   * POST /register_node adds the caller and returns /chain; POST /register_with posts
     {"node_address": request.host_url} to node_address + "/register_node", rebuilds its chain
     from the answer (refusing a tampered one) and takes the peers, but not the node itself;
-  * POST /add_block accepts only a block that extends its tip (400 otherwise);
+  * POST /add_block accepts only a block that extends its tip; any other (a gap, a fork, a block
+    it holds already, a bad hash) crashes the handler: 500 with a traceback in its log;
   * the chain is saved to DATA_FILE only at exit, and loaded from it at start.
 
 usage: python3 reference_node.py --port PORT [--data-file FILE]
@@ -165,8 +166,10 @@ def add_block():
     block = Block(data["index"], data["transactions"], data["timestamp"], data["previous_hash"], data["nonce"])
     try:
         ledger.append(block, data["hash"])
-    except Exception:
-        return "The block was discarded by the node", 400
+    except Exception as e:
+        # As the original: its handler formats the error with e.str(), which does not exist.
+        app.logger.error("add_block of block %s: %s", data.get("index"), e)
+        raise AttributeError("'ValueError' object has no attribute 'str'") from e
     return "Block added to the chain", 201
 
 

@@ -8,6 +8,7 @@
 #include "ledger/miner.hpp"
 #include "node/event_stream.hpp"
 #include "node/events.hpp"
+#include "node/mining.hpp"
 #include "node/node.hpp"
 #include "node/node_state.hpp"
 #include "node/served_node.hpp"
@@ -74,7 +75,7 @@ std::vector<std::string> pending_contents(NodeState& state) {
     return out;
 }
 
-const Source k_peer{Source::Kind::Peer, "http://peer/", ""};
+const Source k_peer = Source::of(Source::Kind::Peer, "http://peer/");
 
 } // namespace
 
@@ -153,9 +154,9 @@ TEST_CASE("adopting a longer chain returns orphaned transactions to pending, onc
     CHECK(r.length == 5);
     CHECK(r.fork_point == 2);
     CHECK(r.orphaned == std::vector<std::string>{ours[2].find("hash")->as_string()});
-    // Pending: what was pending (kept, b2 - not the same transaction as block b2's), then the
-    // orphaned block's transaction a2.
-    CHECK(pending_contents(state) == std::vector<std::string>{"kept", "b2", "a2"});
+    // Pending: what was pending (kept, b2 - not the same transaction as block b2's) and the
+    // orphaned block's transaction a2, oldest first (a2 was stamped long before the others).
+    CHECK(pending_contents(state) == std::vector<std::string>{"a2", "kept", "b2"});
     CHECK(state.summary().tip_hash == theirs.back().find("hash")->as_string());
     // This node's peers stay its own, not the sender's.
     CHECK(state.peers().empty());
@@ -396,4 +397,30 @@ TEST_CASE("ServedNode starts a node on a directory in one call and stops it", "[
     }
     CHECK_FALSE(fs::exists(dir / ".chainctl" / "node.json"));
     fs::remove_all(dir.parent_path());
+}
+
+TEST_CASE("a mined block that a longer chain replaces at once is reported orphaned, not mined",
+          "[node][mining]") {
+    TempRepo dir;
+    EventBus bus;
+    NodeState state(dir.repo(), bus);
+    Miner miner(state, 1, nullptr);
+    state.add_transaction(json::Object{{"author", "me"}, {"content", "mine this"}});
+    // A chain of three blocks arrives right after the block is committed.
+    json::Array longer = chain_of(3, "other", 42.0);
+    miner.after_commit([&](const json::Value&) {
+        REQUIRE(state.adopt(ledger::chain_file_text(longer, {}), k_peer).adopted());
+    });
+    MineReport report = miner.mine();
+    CHECK(report.status == MineReport::Status::Orphaned);
+    CHECK(report.message == "Block #1 was mined but a longer chain replaced it; its transactions "
+                            "are pending again.");
+    CHECK(report.block.find("index")->as_int() == 1);
+    CHECK(pending_contents(state) == std::vector<std::string>{"mine this"});
+    // Without the race, the same request mines and says so.
+    miner.after_commit(nullptr);
+    report = miner.mine();
+    CHECK(report.status == MineReport::Status::Mined);
+    CHECK(report.message == "Block #4 is mined.");
+    CHECK(state.hash(4) == report.block.find("hash")->as_string());
 }

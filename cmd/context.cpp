@@ -98,6 +98,10 @@ chain::store::Repository Context::repository() const {
 
 namespace chainctl {
 
+std::string counted(std::size_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
 CLI::Validator node_url_check() {
     return CLI::Validator(
         [](std::string& value) {

@@ -110,4 +110,7 @@ void add_node_option(CLI::App& command, Context& ctx);
 /// error, found before the command does anything.
 CLI::Validator node_url_check();
 
+/// "1 block", "2 blocks": a count in English.
+std::string counted(std::size_t n, const char* one, const char* many);
+
 } // namespace chainctl

@@ -23,8 +23,9 @@ void run_init(const InitOptions& o, bool difficulty_given, Context& ctx) {
         base / o.dir, difficulty_given ? std::optional<int>(o.difficulty) : std::nullopt,
         chain::http::try_normalize_peer_url);
     if (r.peers_dropped)
-        ctx.warn(std::to_string(r.peers_dropped) +
-                 " peers of chain.json were left out: not node addresses, or repeated");
+        ctx.warn(counted(r.peers_dropped, "peer", "peers") + " of chain.json " +
+                 (r.peers_dropped == 1 ? "was" : "were") +
+                 " left out: not a node address, or repeated");
     if (ctx.options.json) {
         ctx.print_json(
             chain::json::Object{{"root", r.root.string()},
@@ -37,8 +38,8 @@ void run_init(const InitOptions& o, bool difficulty_given, Context& ctx) {
     if (ctx.options.quiet) return;
     if (r.adopted)
         ctx.out().line("Initialized chainctl repository in " + r.root.string() +
-                       " around the existing chain.json (" + std::to_string(r.blocks) +
-                       " blocks, difficulty " + std::to_string(r.difficulty) + ")");
+                       " around the existing chain.json (" + counted(r.blocks, "block", "blocks") +
+                       ", difficulty " + std::to_string(r.difficulty) + ")");
     else
         ctx.out().line("Initialized empty chainctl repository in " + r.root.string() +
                        " (difficulty " + std::to_string(r.difficulty) + ")");

@@ -99,13 +99,10 @@ void serve(ServeOptions& o, Context& ctx) {
         line.set("peers", s.peers);
         ctx.print_json(line);
     } else {
-        auto count = [](std::size_t n, const char* one, const char* many) {
-            return std::to_string(n) + " " + (n == 1 ? one : many);
-        };
         ctx.out().line("Serving " + served->repository().root().string() + " at " + served->url() +
-                       " (" + count(s.length, "block", "blocks") + ", " +
-                       std::to_string(s.pending) + " pending, " + count(s.peers, "peer", "peers") +
-                       ")");
+                       " (" + counted(s.length, "block", "blocks") + ", " +
+                       std::to_string(s.pending) + " pending, " +
+                       counted(s.peers, "peer", "peers") + ")");
     }
     ctx.out().flush(); // scripts wait for this line, e.g. to learn the port chosen by --port 0
 

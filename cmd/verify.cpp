@@ -90,8 +90,8 @@ chain::json::Value report_json(const FileReport& f) {
 
 void print_report(const FileReport& f, Context& ctx) {
     const auto& r = f.report;
-    std::string summary = std::to_string(r.blocks) + (r.blocks == 1 ? " block" : " blocks") +
-                          ", difficulty " + std::to_string(r.difficulty);
+    std::string summary =
+        counted(r.blocks, "block", "blocks") + ", difficulty " + std::to_string(r.difficulty);
     if (r.valid) {
         if (!ctx.options.quiet)
             ctx.out().line(f.name + ": " + ctx.paint("valid", "32") + " (" + summary + ")");

@@ -2,8 +2,12 @@
 // Gossip: every block this node adds is announced to its peers as the reference does
 // (POST /add_block with json.dumps(block, sort_keys=True)), but never back to the peer it came
 // from and never twice: a node relays only a block it has just added, so a block crosses lines
-// and rings and then stops. A chain adopted from a peer is announced by its new tip, to the
-// others. The calls run on the node's pool for peer calls: a slow peer delays nobody.
+// and rings and then stops, and an announcement names the nodes known to hold the block
+// (X-Chainctl-Held-By) so that nobody further on sends it to them. A chain adopted from a peer
+// is announced by its new tip, to the others. A reference peer, which answers 500 to a block it
+// holds or cannot place, is instead brought up to date: its length is read and it is sent the
+// blocks it lacks, in order. The calls run on the node's pool for peer calls: a slow peer delays
+// nobody.
 
 #include "io/task_pool.hpp"
 #include "node/events.hpp"
@@ -12,6 +16,8 @@
 #include "node/peer_book.hpp"
 
 #include <functional>
+#include <map>
+#include <mutex>
 #include <string>
 
 namespace chain::node {
@@ -34,6 +40,8 @@ public:
 private:
     void on_event(const Event& event);
     void announce(std::uint64_t height, const Source& except);
+    void update_reference(const std::string& peer);
+    void bring_up_to_date(const std::string& peer);
 
     NodeState& m_state;
     PeerBook& m_peers;
@@ -41,6 +49,11 @@ private:
     ClientFor m_client_for;
     std::function<void(const std::string&)> m_log;
     EventBus::Subscription m_subscription;
+    std::mutex m_updates_mutex;
+    std::map<std::string, bool> m_updates; // reference peers being updated: true = once more
 };
+
+/// The most blocks a reference peer is sent to catch up; further behind, it is re-registered.
+inline constexpr std::size_t k_max_reference_catch_up = 1000;
 
 } // namespace chain::node

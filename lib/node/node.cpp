@@ -15,6 +15,9 @@ namespace chain::node {
 namespace {
 
 constexpr unsigned k_peer_call_threads = 8;
+// A reference node is probed five times less often than a chainctl node, and at most once a
+// second: reading the start of its /chain makes it serialise its whole chain.
+constexpr double k_min_reference_probe_s = 1.0;
 constexpr std::size_t k_peer_call_queue = 10000;
 
 http::ServerOptions server_options(const NodeOptions& o) {
@@ -137,6 +140,9 @@ NodeClient Node::client_for(const std::string& url, double read_timeout_s) {
 void Node::start() {
     if (m_options.log)
         m_log_events = m_state.events().subscribe([this](const Event& e) { log_event(e); });
+    if (std::size_t n = m_state.peers_dropped())
+        log(std::to_string(n) + (n == 1 ? " peer" : " peers") +
+            " of chain.json left out: not a node address, or repeated");
     m_gossip.start();
     m_syncer.start();
     for (const std::string& peer : m_options.peers) {
@@ -199,7 +205,7 @@ void Node::probe(const std::string& peer) {
             // A reference node has no cheap endpoint: its /chain is read up to the length, and
             // asked less often.
             m_peers.heard_reference(peer, client.length());
-            next = 5 * next;
+            next = std::max(5 * next, k_min_reference_probe_s);
         }
         PeerInfo info = m_peers.get(peer);
         if (info.length && *info.length > m_state.summary().length) m_syncer.request(peer);
@@ -254,10 +260,6 @@ std::string Node::reference_peer_at(const std::string& remote) const {
 
 BlockResult Node::receive_block(const json::Value& block, const Source& claimed) {
     Source source = claimed;
-    // A reference node announces without saying who it is: when it is the only reference peer
-    // at the address the block came from, it is the sender, and is not sent the block back.
-    if (source.peer.empty() && source.peer_id.empty() && !source.remote.empty())
-        source.peer = reference_peer_at(source.remote);
     // The sender's address is only a claim (X-Chainctl-Origin): what it says of a chain is
     // noted only for a peer, so that no request can make the node track or trust a stranger.
     const std::vector<std::string> peers = m_state.peers();
@@ -276,7 +278,15 @@ BlockResult Node::receive_block(const json::Value& block, const Source& claimed)
                 m_peers.heard_length(url, length);
         }
     }
-    if (result.verdict == BlockVerdict::NotNext) m_syncer.request(source.peer);
+    if (result.verdict == BlockVerdict::NotNext) {
+        // A reference node announces without saying who it is: the only reference peer at the
+        // address the block came from is the likely sender, and the one to sync from. (Only a
+        // guess: it is never taken as proof that a node holds a block.)
+        std::string from = source.peer;
+        if (from.empty() && source.peer_id.empty() && !source.remote.empty())
+            from = reference_peer_at(source.remote);
+        m_syncer.request(from);
+    }
     return result;
 }
 

@@ -103,6 +103,8 @@ public:
     std::optional<Health> health();
     /// chainctl or reference, from /health (asked once, then remembered).
     NodeKind kind();
+    /// Says what kind of node it is, when that is known already, sparing the /health call.
+    void known_as(NodeKind kind) { m_kind = kind; }
     /// The number of blocks the node holds: /health's for chainctl; for the reference, the
     /// leading "length" of its /chain, read from the first bytes only.
     std::size_t length();

@@ -11,6 +11,7 @@
 #include "json/parse.hpp"
 #include "json/write.hpp"
 #include <algorithm>
+#include <cmath>
 #include <future>
 #include <limits>
 #include <set>
@@ -22,14 +23,16 @@ namespace {
 // Events are published while the write lock is held, so that their order is the order of the
 // commits; publishing only queues them.
 
-// The node's stamp on a pending transaction (its line); transactions without one sort last.
+// The node's stamp on a pending transaction (its line); transactions without one, or with one
+// that is not a number (NaN included, which would break the ordering), sort last.
 double timestamp_of(const std::string& line) {
     json::Value tx = json::parse(line);
     const json::Value* ts = tx.find("timestamp");
     if (!ts || !ts->is_number()) return std::numeric_limits<double>::infinity();
-    return ts->is_float()                  ? ts->as_float()
-           : ts->type() == json::Type::Int ? static_cast<double>(ts->as_int())
-                                           : std::numeric_limits<double>::infinity();
+    double t = ts->is_float()                  ? ts->as_float()
+               : ts->type() == json::Type::Int ? static_cast<double>(ts->as_int())
+                                               : std::numeric_limits<double>::infinity();
+    return std::isnan(t) ? std::numeric_limits<double>::infinity() : t;
 }
 
 // Transactions are the same when their canonical JSON is.
@@ -61,6 +64,7 @@ NodeState::NodeState(store::Repository repo, EventBus& events, StateLimits limit
                 n && std::find(normal.begin(), normal.end(), *n) == normal.end())
                 normal.push_back(*n);
         if (normal != m_index.peers()) {
+            m_peers_dropped = m_index.peers().size() - normal.size();
             store::Change change;
             change.peers = normal;
             m_index.apply(change, m_store.commit(m_index.tip(), change));
@@ -403,10 +407,15 @@ AdoptResult NodeState::adopt(std::string_view text, const Source& source, io::Ma
 
     // Oldest first, as tx list promises: the orphaned transactions were stamped before the
     // ones that arrived since.
-    std::stable_sort(pending.begin(), pending.end(),
-                     [](const std::string& a, const std::string& b) {
-                         return timestamp_of(a) < timestamp_of(b);
-                     });
+    // Each line is parsed once for its key, not at every comparison.
+    std::vector<std::pair<double, std::string>> keyed;
+    keyed.reserve(pending.size());
+    for (std::string& line : pending)
+        keyed.emplace_back(timestamp_of(line), std::move(line));
+    std::stable_sort(keyed.begin(), keyed.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (std::size_t i = 0; i < keyed.size(); ++i)
+        pending[i] = std::move(keyed[i].second);
     store::Change change;
     change.replacement = writer.path();
     change.pending = std::move(pending);

@@ -111,6 +111,8 @@ public:
     /// The pending transactions as a JSON array: the GET /pending_tx body.
     std::shared_ptr<const std::string> pending_body() const;
     std::vector<std::string> peers() const;
+    /// Peers of chain.json left out when the node opened it: not node addresses, or repeated.
+    std::size_t peers_dropped() const { return m_peers_dropped; }
     NodeSummary summary() const;
     /// Block i, or nothing past the tip.
     std::optional<json::Value> block(std::size_t i) const;
@@ -182,6 +184,7 @@ private:
     store::ChainIndex m_index;
     std::vector<std::string> m_pending;                        // JSON lines, arrival order
     std::size_t m_pending_bytes = 0;                           // their total size
+    std::size_t m_peers_dropped = 0;                           // set once, when opened
     mutable std::shared_ptr<const std::string> m_pending_body; // built on demand
     std::uint64_t m_generation = 0;                            // bumped when the chain changes
 

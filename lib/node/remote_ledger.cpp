@@ -54,9 +54,14 @@ std::string RemoteLedger::register_with(const std::string& url, bool force) {
         const std::size_t theirs = target.length();
         bool loses = theirs < ours;
         if (theirs == ours && ours > 1) {
-            // Equal lengths: blocks are lost unless the chains are the same.
+            // Equal lengths: blocks are lost unless the chains are the same, that is unless the
+            // tips have the same hash (the same block may come with its keys in another order).
             ledger::ChainDocument a = m_node.chain(), b = target.chain();
-            loses = a.blocks.back() != b.blocks.back();
+            auto tip_hash = [](const ledger::ChainDocument& d) {
+                const json::Value* h = d.blocks.back().find("hash");
+                return h && h->is_string() ? h->as_string() : std::string();
+            };
+            loses = tip_hash(a).empty() || tip_hash(a) != tip_hash(b);
         }
         if (loses)
             throw Error("the reference node at " + location() + " holds " + std::to_string(ours) +

@@ -77,8 +77,12 @@ Source source_of(const Request& q) {
     std::string_view held = held_header;
     while (!held.empty() && s.held_by.size() < k_max_held_by) {
         std::size_t comma = held.find(',');
-        if (auto url = http::try_normalize_peer_url(std::string(held.substr(0, comma))))
-            s.held_by.push_back(*url);
+        std::string_view item = held.substr(0, comma);
+        while (!item.empty() && (item.front() == ' ' || item.front() == '\t'))
+            item.remove_prefix(1);
+        while (!item.empty() && (item.back() == ' ' || item.back() == '\t'))
+            item.remove_suffix(1);
+        if (auto url = http::try_normalize_peer_url(std::string(item))) s.held_by.push_back(*url);
         held = comma == std::string_view::npos ? std::string_view{} : held.substr(comma + 1);
     }
     return s;

@@ -12,6 +12,7 @@ NodePool::NodePool(const std::vector<std::string>& urls, node::NodeClientOptions
     for (const std::string& url : urls)
         m_nodes.push_back(http::parse_url(url).str());
     m_state.assign(m_nodes.size(), NodeStatus::State::Untried);
+    m_version.assign(m_nodes.size(), 0);
     if (m_recheck_s > 0) m_recheck = std::thread([this] { recheck_loop(); });
 }
 
@@ -21,6 +22,7 @@ NodePool::~NodePool() {
         m_stopping = true;
     }
     m_cv.notify_all();
+    m_cancel.cancel();
     if (m_recheck.joinable()) m_recheck.join();
 }
 
@@ -28,14 +30,17 @@ void NodePool::recheck_loop() {
     std::unique_lock lock(m_mutex);
     const auto every = std::chrono::duration<double>(m_recheck_s);
     while (!m_cv.wait_for(lock, every, [&] { return m_stopping; })) {
-        std::vector<std::size_t> down;
+        std::vector<std::pair<std::size_t, std::uint64_t>> down; // node, version when seen down
         for (std::size_t i = 0; i < m_nodes.size(); ++i)
-            if (m_state[i] == NodeStatus::State::Down) down.push_back(i);
+            if (m_state[i] == NodeStatus::State::Down) down.emplace_back(i, m_version[i]);
         lock.unlock();
-        for (std::size_t i : down) {
+        node::NodeClientOptions options = m_options;
+        options.cancel = &m_cancel;
+        for (auto [i, seen] : down) {
+            if (m_cancel.cancelled()) break;
             bool up = false;
             try {
-                node::NodeClient client(m_client, m_nodes[i], m_options);
+                node::NodeClient client(m_client, m_nodes[i], options);
                 client.length(); // /health of a chainctl node, the start of a reference's /chain
                 up = true;
             } catch (const http::Unreachable&) {
@@ -43,10 +48,17 @@ void NodePool::recheck_loop() {
                 up = true; // it answered, if strangely
             }
             std::lock_guard relock(m_mutex);
-            if (up) m_state[i] = NodeStatus::State::Up;
+            if (up && !m_cancel.cancelled() && m_version[i] == seen)
+                set_state(i, NodeStatus::State::Up);
         }
         lock.lock();
     }
+}
+
+// Called with m_mutex held.
+void NodePool::set_state(std::size_t i, NodeStatus::State state) {
+    m_state[i] = state;
+    ++m_version[i];
 }
 
 std::string NodePool::with_node(const std::function<void(node::NodeClient&)>& f,
@@ -68,17 +80,17 @@ std::string NodePool::with_node(const std::function<void(node::NodeClient&)>& f,
             node::NodeClient client(m_client, m_nodes[i], options);
             f(client);
             std::lock_guard lock(m_mutex);
-            m_state[i] = NodeStatus::State::Up;
+            set_state(i, NodeStatus::State::Up);
             m_current = i;
             return m_nodes[i];
         } catch (const http::Unreachable& e) {
             std::lock_guard lock(m_mutex);
-            m_state[i] = NodeStatus::State::Down;
+            set_state(i, NodeStatus::State::Down);
             failures += failures.empty() ? e.what() : std::string("; ") + e.what();
         } catch (...) {
             // It answered (with a refusal or something unreadable): it is up.
             std::lock_guard lock(m_mutex);
-            m_state[i] = NodeStatus::State::Up;
+            set_state(i, NodeStatus::State::Up);
             m_current = i;
             throw;
         }

@@ -4,9 +4,11 @@
 // without a restart (in the reference lab, switching nodes meant editing the client's source).
 
 #include "http/client.hpp"
+#include "io/cancellation.hpp"
 #include "node/node_client.hpp"
 
 #include <condition_variable>
+#include <cstdint>
 #include <functional>
 #include <mutex>
 #include <string>
@@ -41,6 +43,7 @@ public:
 
 private:
     void recheck_loop();
+    void set_state(std::size_t i, NodeStatus::State state);
 
     http::Client m_client;
     std::vector<std::string> m_nodes;
@@ -48,6 +51,10 @@ private:
     mutable std::mutex m_mutex;
     std::size_t m_current = 0;
     std::vector<NodeStatus::State> m_state;
+    // Bumped at every change of a node's state: a recheck that started before a change does not
+    // overwrite what a request learned meanwhile.
+    std::vector<std::uint64_t> m_version;
+    io::Cancellation m_cancel; // ends a recheck in flight when the pool is destroyed
     double m_recheck_s;
     std::condition_variable m_cv;
     bool m_stopping = false;

@@ -71,8 +71,10 @@ void Gossip::announce(std::uint64_t height, const Source& except) {
     std::vector<std::string> references;
     for (const std::string& peer : targets)
         if (m_peers.get(peer).kind == NodeKind::Reference) references.push_back(peer);
-    std::vector<std::string> named = held_by;
-    named.insert(named.end(), references.begin(), references.end());
+    // They come first: past the cap, the names dropped are of nodes that hold the block already.
+    std::vector<std::string> named = references;
+    for (const std::string& url : held_by)
+        if (std::find(named.begin(), named.end(), url) == named.end()) named.push_back(url);
     if (named.size() > k_max_held_by) named.resize(k_max_held_by);
     auto shared_held = std::make_shared<const std::vector<std::string>>(std::move(named));
     for (const std::string& peer : targets) {
@@ -83,6 +85,17 @@ void Gossip::announce(std::uint64_t height, const Source& except) {
         bool queued = m_calls.post([this, peer, body, shared_held] {
             try {
                 NodeClient client = m_client_for(peer, 10);
+                // A peer not probed yet may be a reference node, which must not be sent a block
+                // blindly: its kind is asked first (its /health, which also gives its length).
+                if (m_peers.get(peer).kind == NodeKind::Unknown) {
+                    if (std::optional<Health> health = client.health()) {
+                        m_peers.heard_health(peer, *health);
+                    } else {
+                        m_peers.heard_reference(peer, std::nullopt);
+                        update_reference(peer);
+                        return;
+                    }
+                }
                 BlockAnswer answer = client.add_block(*body, *shared_held);
                 m_peers.answered(peer);
                 if (answer.status >= 400 && m_log)
@@ -132,41 +145,82 @@ void Gossip::update_reference(const std::string& peer) {
     }
 }
 
+namespace {
+
+std::string string_member(const json::Value& block, const char* key) {
+    const json::Value* v = block.find(key);
+    return v && v->is_string() ? v->as_string() : std::string();
+}
+
+} // namespace
+
+// Logs what is wrong with a reference peer once, not at every block or probe; "" clears it.
+void Gossip::note(const std::string& peer, const std::string& line) {
+    {
+        std::lock_guard lock(m_updates_mutex);
+        std::string& last = m_notes[peer];
+        if (last == line) return;
+        last = line;
+    }
+    if (!line.empty() && m_log) m_log(line);
+}
+
 // A reference node answers a block it already holds, or one that does not extend its tip, with
 // a 500 and a traceback, and cannot catch up by itself. So its length is read first (the start
-// of its /chain), and it is sent exactly the blocks it lacks, in order: none when it sent the
-// block or got it already, several when it missed some.
+// of its /chain); when it lacks blocks, its chain is read to check that ours extends it, and it
+// is sent exactly the blocks it lacks, in order. Another chainctl node may be updating it at the
+// same moment: a refusal is followed by reading its length again, and the update goes on from
+// there.
 void Gossip::bring_up_to_date(const std::string& peer) {
+    const std::string again = "chainctl peer register --with URL --node " + peer;
     try {
         NodeClient client = m_client_for(peer, 10);
         client.known_as(NodeKind::Reference);
-        std::size_t theirs = client.length();
-        m_peers.heard_reference(peer, theirs);
-        const std::size_t ours = m_state.summary().length;
-        if (theirs >= ours) return;
-        if (ours - theirs > k_max_reference_catch_up) {
-            if (m_log)
-                m_log("the reference node at " + peer + " is " + std::to_string(ours - theirs) +
-                      " blocks behind; re-register it to bring it up to date (chainctl peer "
-                      "register --with URL --node " +
-                      peer + ")");
-            return;
-        }
-        for (std::size_t i = theirs; i < ours; ++i) {
-            std::optional<json::Value> block = m_state.block(i);
-            if (!block) return; // the chain changed meanwhile: its announcement comes next
-            BlockAnswer answer = client.add_block(json::dump_canonical(*block));
-            if (answer.status >= 400) {
-                if (m_log)
-                    m_log("announce of block #" + std::to_string(i) + " to " + peer + ": HTTP " +
-                          std::to_string(answer.status) +
-                          "; the reference node holds another chain: re-register it to bring "
-                          "it over (chainctl peer register --with URL --node " +
-                          peer + " --force)");
+        for (int attempt = 0; attempt < 3; ++attempt) {
+            std::size_t theirs = client.length();
+            m_peers.heard_reference(peer, theirs);
+            if (theirs >= m_state.summary().length) {
+                note(peer, "");
                 return;
             }
-            m_peers.heard_length(peer, i + 1);
+            ledger::ChainDocument doc = client.chain();
+            theirs = doc.blocks.size();
+            const std::size_t ours = m_state.summary().length;
+            if (theirs == 0 || theirs >= ours) return;
+            if (ours - theirs > k_max_reference_catch_up) {
+                note(peer,
+                     "the reference node at " + peer + " is " + std::to_string(ours - theirs) +
+                         " blocks behind; re-register it to bring it up to date (" + again + ")");
+                return;
+            }
+            std::string previous = string_member(doc.blocks.back(), "hash");
+            std::optional<json::Value> ours_there = m_state.block(theirs - 1);
+            if (!ours_there || previous.empty() || string_member(*ours_there, "hash") != previous) {
+                note(peer, "the reference node at " + peer + " holds another chain (its block #" +
+                               std::to_string(theirs - 1) +
+                               " is not ours); re-register it to bring it over (" + again + ")");
+                return;
+            }
+            bool raced = false;
+            for (std::size_t i = theirs; i < ours; ++i) {
+                std::optional<json::Value> block = m_state.block(i);
+                // The chain changed meanwhile: its announcement comes next.
+                if (!block || string_member(*block, "previous_hash") != previous) return;
+                BlockAnswer answer = client.add_block(json::dump_canonical(*block));
+                if (answer.status >= 400) {
+                    raced = true; // most likely another node sent it the same block first
+                    break;
+                }
+                previous = string_member(*block, "hash");
+                m_peers.heard_length(peer, i + 1);
+            }
+            if (!raced) {
+                note(peer, "");
+                return;
+            }
         }
+        note(peer, "the reference node at " + peer + " keeps refusing blocks; re-register it (" +
+                       again + ")");
     } catch (const IsSelf&) {
         m_peers.mark_self(peer);
     } catch (const http::Unreachable& e) {

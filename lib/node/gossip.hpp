@@ -37,11 +37,15 @@ public:
     void start();
     void stop();
 
+    /// Brings a reference peer up to date in the background (see above); the prober calls it
+    /// too when it finds one behind, so that an update that failed is repaired.
+    void update_reference(const std::string& peer);
+
 private:
     void on_event(const Event& event);
     void announce(std::uint64_t height, const Source& except);
-    void update_reference(const std::string& peer);
     void bring_up_to_date(const std::string& peer);
+    void note(const std::string& peer, const std::string& line);
 
     NodeState& m_state;
     PeerBook& m_peers;
@@ -50,7 +54,8 @@ private:
     std::function<void(const std::string&)> m_log;
     EventBus::Subscription m_subscription;
     std::mutex m_updates_mutex;
-    std::map<std::string, bool> m_updates; // reference peers being updated: true = once more
+    std::map<std::string, bool> m_updates;      // reference peers being updated: true = once more
+    std::map<std::string, std::string> m_notes; // the last problem logged per reference peer
 };
 
 /// The most blocks a reference peer is sent to catch up; further behind, it is re-registered.

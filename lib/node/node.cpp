@@ -204,8 +204,11 @@ void Node::probe(const std::string& peer) {
         } else {
             // A reference node has no cheap endpoint: its /chain is read up to the length, and
             // asked less often.
-            m_peers.heard_reference(peer, client.length());
+            const std::size_t length = client.length();
+            m_peers.heard_reference(peer, length);
             next = std::max(5 * next, k_min_reference_probe_s);
+            // A reference node cannot catch up by itself: one that missed blocks is sent them.
+            if (length < m_state.summary().length) m_gossip.update_reference(peer);
         }
         PeerInfo info = m_peers.get(peer);
         if (info.length && *info.length > m_state.summary().length) m_syncer.request(peer);
@@ -266,8 +269,10 @@ BlockResult Node::receive_block(const json::Value& block, const Source& claimed)
     auto is_peer = [&](const std::string& url) {
         return std::find(peers.begin(), peers.end(), url) != peers.end();
     };
+    // Only a peer is listened to about who holds a block. Its names are passed on as they came
+    // (the next nodes may have peers this one lacks), but noted only for this node's peers, and
+    // not for reference nodes, whom the sender may only be about to send the block.
     if (!is_peer(source.peer)) source.held_by.clear();
-    std::erase_if(source.held_by, [&](const std::string& url) { return !is_peer(url); });
     BlockResult result = m_state.add_block(block, source);
     if (is_peer(source.peer) && result.verdict != BlockVerdict::Invalid) {
         if (const json::Value* index = block.find("index");
@@ -275,7 +280,8 @@ BlockResult Node::receive_block(const json::Value& block, const Source& claimed)
             const auto length = static_cast<std::size_t>(index->as_int()) + 1;
             m_peers.heard_length(source.peer, length);
             for (const std::string& url : source.held_by)
-                m_peers.heard_length(url, length);
+                if (is_peer(url) && m_peers.get(url).kind != NodeKind::Reference)
+                    m_peers.heard_length(url, length);
         }
     }
     if (result.verdict == BlockVerdict::NotNext) {

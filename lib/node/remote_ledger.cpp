@@ -58,6 +58,7 @@ std::string RemoteLedger::register_with(const std::string& url, bool force) {
             // tips have the same hash (the same block may come with its keys in another order).
             ledger::ChainDocument a = m_node.chain(), b = target.chain();
             auto tip_hash = [](const ledger::ChainDocument& d) {
+                if (d.blocks.empty()) return std::string();
                 const json::Value* h = d.blocks.back().find("hash");
                 return h && h->is_string() ? h->as_string() : std::string();
             };

@@ -121,16 +121,45 @@ class MixedTest(ChainctlTestCase):
         self.assertNotIn("Traceback", r1.log())
 
     def test_3d_a_reference_peer_that_missed_blocks_is_sent_them_in_order(self):
-        c = self.net.chainctl_node("c")
+        # No probes: c does not know ref is a reference node until it is about to send it a block.
+        c = self.net.chainctl_node("c", "--probe-interval", "0")
         c.post_and_mine("alice", "c1", "c2", "c3")
         ref = self.net.reference_node("ref")  # starts with the genesis block only
         self.assertEqual(c.post("register_node", {"node_address": ref.url})[0], 200)
-        self.knows_as_reference(c, ref)
         c.post_and_mine("alice", "c4")
         wait_until(lambda: ref.length() == 5, message="the reference to get the four blocks it lacks")
         self.assertEqual(ref.chain()["chain"], c.chain()["chain"])
         self.assertEqual(ref.log().count("POST /add_block"), 4, ref.log())
         self.assertNotIn("Traceback", ref.log())
+
+    def test_3e_the_probe_brings_a_reference_peer_up_to_date_without_a_new_block(self):
+        c = self.net.chainctl_node("c", "--probe-interval", "0.2")
+        c.post_and_mine("alice", "c1", "c2")
+        ref = self.net.reference_node("ref")
+        self.assertEqual(c.post("register_node", {"node_address": ref.url})[0], 200)
+        wait_until(lambda: ref.length() == 3, message="the probe to bring the reference up to date")
+        self.assertEqual(ref.chain()["chain"], c.chain()["chain"])
+        self.assertNotIn("Traceback", ref.log())
+
+    def test_3f_a_reference_peer_on_another_fork_is_told_about_not_sent_blocks(self):
+        c = self.net.chainctl_node("c", "--probe-interval", "0.2")
+        c.post_and_mine("alice", "c1", "c2")
+        ref = self.net.reference_node("ref")
+        ref.post_and_mine("bob", "r1")  # shorter, and not a prefix of c's chain
+        self.assertEqual(c.post("register_node", {"node_address": ref.url})[0], 200)
+        self.knows_as_reference(c, ref)
+        c.post_and_mine("alice", "c3")
+        wait_until(lambda: "holds another chain" in c.log(), message="c to say the reference is on another fork")
+        time.sleep(1)  # several probes, and one more block
+        c.post_and_mine("alice", "c4")
+        time.sleep(0.5)
+        self.assertEqual(c.log().count("holds another chain"), 1, c.log())
+        self.assertIn(f"chainctl peer register --with URL --node {ref.url}", c.log())
+        self.assertNotIn("POST /add_block", ref.log())
+        self.assertEqual(ref.length(), 2)
+        # Re-registering it brings it over: it is shorter, so no --force is needed.
+        self.assertEqual(run("peer", "register", "--with", c.url, "--node", ref.url).code, 0)
+        self.assertEqual(ref.tip(), c.tip())
 
     def test_4_peers_of_an_adopted_chain_json_are_normalised(self):
         repo = self.tmp / "adopted"

@@ -64,25 +64,36 @@ std::string read_all(int fd, const fs::path& name, std::size_t max, const Prefix
     }
 }
 
+namespace {
+
+// Appends what the file holds past out.size(), through a small buffer: a zeroed buffer the size
+// of a big read would cost more than the read of a small file.
+void append_rest(int fd, std::string& out, const fs::path& path) {
+    char buf[1 << 16];
+    for (;;) {
+        ssize_t n = ::pread(fd, buf, sizeof buf, static_cast<off_t>(out.size()));
+        if (n < 0) {
+            if (errno == EINTR) continue;
+            fail("cannot read", path);
+        }
+        if (n == 0) return;
+        out.append(buf, static_cast<std::size_t>(n));
+    }
+}
+
+} // namespace
+
 std::string read_file(const fs::path& path) {
     FileDescriptor fd = open_file(path, O_RDONLY);
     struct stat st {};
     if (::fstat(fd.get(), &st) == 0 && st.st_size > 0) {
         std::string out = read_at(fd.get(), 0, static_cast<std::size_t>(st.st_size), path);
-        // The file may have grown meanwhile; read whatever else is there.
-        std::string rest = read_at(fd.get(), out.size(), 1 << 20, path);
-        while (!rest.empty()) {
-            out += rest;
-            rest = read_at(fd.get(), out.size(), 1 << 20, path);
-        }
+        append_rest(fd.get(), out, path); // the file may have grown meanwhile
         return out;
     }
     std::string out;
-    for (;;) {
-        std::string chunk = read_at(fd.get(), out.size(), 1 << 16, path);
-        if (chunk.empty()) return out;
-        out += chunk;
-    }
+    append_rest(fd.get(), out, path);
+    return out;
 }
 
 std::string read_at(int fd, std::uint64_t offset, std::size_t size, const fs::path& path) {

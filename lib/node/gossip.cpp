@@ -83,7 +83,7 @@ void Gossip::announce(std::uint64_t height, const Source& except) {
             continue;
         }
         bool queued = m_calls.post([this, peer, body, shared_held] {
-            try {
+            calling(peer, [&] {
                 NodeClient client = m_client_for(peer, 10);
                 // A peer not probed yet may be a reference node, which must not be sent a block
                 // blindly: its kind is asked first (its /health, which also gives its length).
@@ -101,14 +101,7 @@ void Gossip::announce(std::uint64_t height, const Source& except) {
                 if (answer.status >= 400 && m_log)
                     m_log("announce to " + peer + ": HTTP " + std::to_string(answer.status) + ": " +
                           answer.message);
-            } catch (const IsSelf&) {
-                m_peers.mark_self(peer);
-            } catch (const http::Unreachable& e) {
-                m_peers.failed(peer, e.what());
-                if (m_log) m_log("announce: " + std::string(e.what()));
-            } catch (const std::exception& e) {
-                if (m_log) m_log("announce to " + peer + ": " + e.what());
-            }
+            });
         });
         if (!queued && m_log)
             m_log("announce to " + peer + " dropped: too many calls to slow peers");
@@ -173,7 +166,7 @@ void Gossip::note(const std::string& peer, const std::string& line) {
 // there.
 void Gossip::bring_up_to_date(const std::string& peer) {
     const std::string again = "chainctl peer register --with URL --node " + peer;
-    try {
+    calling(peer, [&] {
         NodeClient client = m_client_for(peer, 10);
         client.known_as(NodeKind::Reference);
         for (int attempt = 0; attempt < 3; ++attempt) {
@@ -221,6 +214,13 @@ void Gossip::bring_up_to_date(const std::string& peer) {
         }
         note(peer, "the reference node at " + peer + " keeps refusing blocks; re-register it (" +
                        again + ")");
+    });
+}
+
+// Runs a call to peer, reporting how it failed: to the peer book, and to the log.
+void Gossip::calling(const std::string& peer, const std::function<void()>& call) {
+    try {
+        call();
     } catch (const IsSelf&) {
         m_peers.mark_self(peer);
     } catch (const http::Unreachable& e) {

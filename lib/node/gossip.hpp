@@ -46,6 +46,7 @@ private:
     void announce(std::uint64_t height, const Source& except);
     void bring_up_to_date(const std::string& peer);
     void note(const std::string& peer, const std::string& line);
+    void calling(const std::string& peer, const std::function<void()>& call);
 
     NodeState& m_state;
     PeerBook& m_peers;

@@ -13,20 +13,7 @@ bin=$(realpath "${1:-build/chainctl}")
 shift || true
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(100000 1000000)
-dir=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$dir"; }
-trap cleanup EXIT
-
-start_node() { # repo [args...] -> sets $url and $pid
-    local repo=$1; shift
-    "$bin" node serve -C "$repo" --port 0 -q --sync-interval 0 --probe-interval 0 --json "$@" > "$repo.out" &
-    pid=$!; pids+=("$pid")
-    for _ in $(seq 600); do [ -s "$repo.out" ] && break; sleep 0.05; done
-    url=$(python3 -c 'import json, sys; print(json.loads(open(sys.argv[1]).readline())["url"])' "$repo.out")
-}
-mb() { awk -v k="$1" 'BEGIN {printf "%.1f", k / 1024}'; }
-status_mb() { awk -v f="$2" '$1 == f":" {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
+source "$(dirname "$0")/bench_lib.sh"
 timed() { # label command...: prints seconds and peak RSS of the command
     local label=$1; shift
     /usr/bin/time -f "%e %M" -o "$dir/time" "$@" > /dev/null
@@ -44,7 +31,7 @@ for blocks in "${sizes[@]}"; do
     mkdir -p "$dir/serve$blocks"
     cp "$file" "$dir/serve$blocks/chain.json"
     timed "init (adopt, rewrite in the layout)" "$bin" init "$dir/serve$blocks" -q
-    start_node "$dir/serve$blocks"; big_pid=$pid; big_url=$url
+    start_node "$dir/serve$blocks" --probe-interval 0; big_pid=$pid; big_url=$url
     echo "node serving it: RSS at start                $(status_mb "$big_pid" VmRSS) MB (peak $(status_mb "$big_pid" VmHWM) MB)"
     for i in 1 2 3; do
         curl -s -o /dev/null -w '%{time_total}\n' "${big_url}chain"
@@ -52,7 +39,7 @@ for blocks in "${sizes[@]}"; do
     echo "node serving it: RSS after 3 GET /chain      $(status_mb "$big_pid" VmRSS) MB (peak $(status_mb "$big_pid" VmHWM) MB)"
     mkdir -p "$dir/new$blocks"
     "$bin" init "$dir/new$blocks" --difficulty 1 -q
-    start_node "$dir/new$blocks" --register-timeout 3600 --max-chain-mib 4096; new_pid=$pid; new_url=$url
+    start_node "$dir/new$blocks" --probe-interval 0 --register-timeout 3600 --max-chain-mib 4096; new_pid=$pid; new_url=$url
     t0=$(date +%s.%N)
     curl -s -X POST "${new_url}register_with" -H 'Content-Type: application/json' \
         -d "{\"node_address\": \"$big_url\"}" > "$dir/register.out"
@@ -67,7 +54,7 @@ done
 
 echo "== memory per pending transaction"
 mkdir -p "$dir/pending"
-start_node "$dir/pending" --max-pending 1000000 --max-pending-mib 1024
+start_node "$dir/pending" --probe-interval 0 --max-pending 1000000 --max-pending-mib 1024
 before=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
 python3 - "$url" <<'PY'
 import json, sys, urllib.request

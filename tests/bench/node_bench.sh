@@ -12,19 +12,7 @@ set -euo pipefail
 bin=$(realpath "${1:-build/chainctl}")
 seconds=${2:-10}
 command -v wrk >/dev/null || { echo "needs wrk (apt-get install wrk)" >&2; exit 2; }
-dir=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$dir"; }
-trap cleanup EXIT
-
-start_node() { # repo [args...] -> sets $url and $pid
-    local repo=$1; shift
-    "$bin" node serve -C "$repo" --port 0 -q --sync-interval 0 --json "$@" > "$repo.out" &
-    pid=$!; pids+=("$pid")
-    for _ in $(seq 200); do [ -s "$repo.out" ] && break; sleep 0.05; done
-    url=$(python3 -c 'import json, sys; print(json.loads(open(sys.argv[1]).readline())["url"])' "$repo.out")
-}
-rss_mb() { awk '/VmRSS/ {printf "%.1f", $2 / 1024}' "/proc/$1/status"; }
+source "$(dirname "$0")/bench_lib.sh"
 
 echo "== 5,000-block chain"
 mkdir -p "$dir/n5k"
@@ -32,9 +20,9 @@ mkdir -p "$dir/n5k"
 "$bin" init "$dir/n5k" -q
 echo "chain.json: $(stat -c %s "$dir/n5k/chain.json") bytes"
 start_node "$dir/n5k"
-echo "RSS after loading:               $(rss_mb "$pid") MB"
+echo "RSS after loading:               $(status_mb "$pid" VmRSS) MB"
 wrk -t2 -c16 -d"${seconds}s" --latency "${url}chain" | grep -E "Requests/sec|Transfer/sec|50%|99%" | sed 's/^/GET \/chain  /'
-echo "RSS after GET /chain load:       $(rss_mb "$pid") MB"
+echo "RSS after GET /chain load:       $(status_mb "$pid" VmRSS) MB"
 
 cat > "$dir/post.lua" <<'LUA'
 wrk.method = "POST"
@@ -49,7 +37,7 @@ response = function(status) if status ~= 201 then bad = bad + 1 end end
 done = function() io.write("non-201 responses: " .. bad .. "\n") end
 LUA
 wrk -t2 -c16 -d"${seconds}s" --latency -s "$dir/post.lua" "${url}new_transaction" | grep -E "Requests/sec|50%|99%|non-201" | sed 's/^/POST \/new_transaction  /'
-echo "RSS after POST load:             $(rss_mb "$pid") MB"
+echo "RSS after POST load:             $(status_mb "$pid" VmRSS) MB"
 pending=$(curl -s "${url}health" | python3 -c 'import json,sys; print(json.load(sys.stdin)["pending"])')
 kill -9 "$pid"; wait "$pid" 2>/dev/null || true
 on_disk=$(wc -l < "$dir/n5k/.chainctl/pending.jsonl")

@@ -29,6 +29,8 @@ std::string_view why_name(Unreachable::Why why) {
     switch (why) {
     case Why::Refused:
         return "refused";
+    case Why::NoRoute:
+        return "no route";
     case Why::UnknownHost:
         return "unknown host";
     case Why::ConnectTimeout:
@@ -198,6 +200,9 @@ private:
                                 if (ec) {
                                     if (ec == asio::error::connection_refused)
                                         return self->fail(Why::Refused, "connection refused");
+                                    if (ec == asio::error::host_unreachable ||
+                                        ec == asio::error::network_unreachable)
+                                        return self->fail(Why::NoRoute, lower_first(ec.message()));
                                     return self->fail(Why::Refused, lower_first(ec.message()));
                                 }
                                 std::error_code ignored;

@@ -53,6 +53,14 @@ class RemoteCliTest(ChainctlTestCase):
                 self.assertEqual(r.err, f"chainctl: error: cannot reach http://127.0.0.1:{port}/: connection refused\n")
         r = run("tx", "list", "--node", "http://no-such-host.invalid:8000")
         self.assertEqual(r.err, "chainctl: error: cannot reach http://no-such-host.invalid:8000/: unknown host no-such-host.invalid\n")
+        # Where no route leads to the host (a network namespace with only its loopback), it says so
+        # instead of waiting out the connect timeout (which would say "no connection within").
+        probe = subprocess.run(["unshare", "-n", "true"], capture_output=True)
+        if probe.returncode == 0:
+            r = subprocess.run(["unshare", "-n", BIN, "tx", "list", "--node", "http://10.0.0.1:8000"],
+                               capture_output=True, text=True, timeout=30)
+            self.assertEqual(r.returncode, 1, r)
+            self.assertEqual(r.stderr, "chainctl: error: cannot reach http://10.0.0.1:8000/: network is unreachable\n")
         r = run("tx", "list", "--node", "127.0.0.1:8000")
         self.assertEqual(r.code, 2)  # a malformed value is a usage error (issue 9)
         self.assertIn("must be an http or https URL", r.err)

@@ -33,17 +33,8 @@ constexpr std::size_t k_linger_bytes = std::size_t{16} << 20;
 
 // Whether a comma-separated header value (Connection: keep-alive, Upgrade) holds token.
 bool has_token(std::string_view list, std::string_view token) {
-    while (!list.empty()) {
-        std::size_t comma = list.find(',');
-        std::string_view item = list.substr(0, comma);
-        while (!item.empty() && (item.front() == ' ' || item.front() == '\t'))
-            item.remove_prefix(1);
-        while (!item.empty() && (item.back() == ' ' || item.back() == '\t'))
-            item.remove_suffix(1);
+    for (std::string_view item : header_list(list))
         if (iequals(item, token)) return true;
-        if (comma == std::string_view::npos) break;
-        list.remove_prefix(comma + 1);
-    }
     return false;
 }
 

@@ -1,6 +1,7 @@
 #include "node/routes.hpp"
 
 #include "http/failure.hpp"
+#include "http/text.hpp"
 #include "ledger/transaction.hpp"
 #include "node/event_stream.hpp"
 #include "node/node.hpp"
@@ -74,16 +75,9 @@ Source source_of(const Request& q) {
     }
     // "url,url,...": the nodes the sender knows to hold the block; what is not a URL is ignored.
     const std::string held_header = q.header(k_held_by_header);
-    std::string_view held = held_header;
-    while (!held.empty() && s.held_by.size() < k_max_held_by) {
-        std::size_t comma = held.find(',');
-        std::string_view item = held.substr(0, comma);
-        while (!item.empty() && (item.front() == ' ' || item.front() == '\t'))
-            item.remove_prefix(1);
-        while (!item.empty() && (item.back() == ' ' || item.back() == '\t'))
-            item.remove_suffix(1);
+    for (std::string_view item : http::header_list(held_header)) {
+        if (s.held_by.size() >= k_max_held_by) break;
         if (auto url = http::try_normalize_peer_url(std::string(item))) s.held_by.push_back(*url);
-        held = comma == std::string_view::npos ? std::string_view{} : held.substr(comma + 1);
     }
     return s;
 }

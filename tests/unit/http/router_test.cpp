@@ -2,6 +2,7 @@
 // from handlers turned into statuses.
 #include "http/failure.hpp"
 #include "http/router.hpp"
+#include "http/text.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -81,4 +82,12 @@ TEST_CASE("an asynchronous handler answers once, later", "[router]") {
     saved(Response::text(200, "now"));
     saved(Response::text(200, "again")); // ignored: one answer per request
     CHECK(answers == 1);
+}
+
+TEST_CASE("a comma-separated header value is split into trimmed items") {
+    using V = std::vector<std::string_view>;
+    CHECK(header_list("") == V{});
+    CHECK(header_list("close") == V{"close"});
+    CHECK(header_list(" keep-alive ,\tUpgrade\t") == V{"keep-alive", "Upgrade"});
+    CHECK(header_list("http://a:1/, , http://b:2/") == V{"http://a:1/", "", "http://b:2/"});
 }
